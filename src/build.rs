@@ -1,0 +1,86 @@
+//! The build pipeline, stage by stage: config → content → graph → render.
+//!
+//! [`build`] reads like the table of contents of the program. Each stage
+//! reports every problem it finds; the build stops after a stage that found
+//! errors, so one run shows all mistakes of the same depth at once, and
+//! nothing is written unless the whole site rendered.
+
+use crate::config::{self, Config};
+use crate::content::{self, Page};
+use crate::diagnostics::Diagnostics;
+use crate::graph::Graph;
+use crate::render::{OutputFile, Renderer, theme};
+use std::path::{Path, PathBuf};
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Overrides `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+}
+
+/// A site built in memory.
+#[derive(Debug)]
+pub struct Built {
+    /// The validated configuration.
+    pub config: Config,
+    /// The pages.
+    pub pages: Vec<Page>,
+    /// The content graph.
+    pub graph: Graph,
+    /// Every output file.
+    pub files: Vec<OutputFile>,
+    /// Warnings (errors make the build fail instead).
+    pub warnings: Diagnostics,
+}
+
+/// Builds the site described by `options`, entirely in memory.
+pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let mut config = config::load(&options.root)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = config::normalise_base_url(base);
+    }
+    let (pages, mut diagnostics) = content::load(&options.root, &config);
+    let (graph, graph_diagnostics) = Graph::build(&pages, &config);
+    diagnostics.extend(graph_diagnostics);
+    let theme = theme::load(&options.root, &config);
+    let mut theme = match theme {
+        Ok(theme) => theme,
+        Err(theme_diagnostics) => {
+            diagnostics.extend(theme_diagnostics);
+            return Err(diagnostics);
+        }
+    };
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let (mut files, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
+    diagnostics.extend(render_diagnostics);
+    files.extend(static_files(&theme, &mut diagnostics));
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Built { config, pages, graph, files, warnings: diagnostics })
+}
+
+fn static_files(theme: &theme::Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+    theme
+        .static_files
+        .iter()
+        .filter_map(|(rel, path)| match std::fs::read(path) {
+            Ok(bytes) => Some(OutputFile { path: rel.clone(), bytes }),
+            Err(e) => {
+                let loc = crate::diagnostics::Location::new(path.display().to_string(), 1, 1);
+                diagnostics.push(crate::diagnostics::Diagnostic::error(loc, format!("cannot read static file: {e}")));
+                None
+            }
+        })
+        .collect()
+}
+
+/// Checks the site without writing anything: the same stages as [`build`].
+pub fn check(root: &Path) -> Result<Diagnostics, Diagnostics> {
+    build(&BuildOptions { root: root.to_path_buf(), base_url: None }).map(|b| b.warnings)
+}

@@ -1,0 +1,185 @@
+//! Charts drawn at build time as inline SVG: bar charts for figures, and the
+//! map of hub pages (actor chapters) and their connections.
+//!
+//! No chart library runs in the browser. Every bar carries its number as
+//! text and grouped bars carry their series name, so a chart reads without
+//! colour; the caller also renders the data as a table for screen readers.
+
+use std::fmt::Write;
+
+/// One bar group: a label and one value per series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Datum {
+    /// Category label.
+    pub label: String,
+    /// One value per series (a single value for simple charts).
+    pub values: Vec<f64>,
+}
+
+/// Escapes text for XML/HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number the Danish way: `1.234,5`.
+pub fn format_number(value: f64) -> String {
+    let rounded = (value * 10.0).round() / 10.0;
+    let negative = rounded < 0.0;
+    let abs = rounded.abs();
+    let whole = abs.trunc() as u64;
+    let tenth = ((abs - abs.trunc()) * 10.0).round() as u64;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    if tenth == 0 { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{tenth}") }
+}
+
+const WIDTH: f64 = 640.0;
+const LABEL_H: f64 = 18.0;
+const BAR_H: f64 = 20.0;
+const GAP: f64 = 12.0;
+/// Fills for series, told apart also by the series name written on each bar.
+const FILLS: [&str; 4] = ["var(--chart-1, #1b5e7a)", "var(--chart-2, #b5542a)", "var(--chart-3, #4b6b2a)", "var(--chart-4, #6a4c93)"];
+
+/// A horizontal bar chart. `series` names the values of grouped data (empty for simple data).
+pub fn bar_chart(title: &str, unit: &str, series: &[String], data: &[Datum]) -> String {
+    let max = data.iter().flat_map(|d| d.values.iter().copied()).fold(0.0_f64, f64::max).max(f64::EPSILON);
+    let bars_per_group = data.iter().map(|d| d.values.len()).max().unwrap_or(1).max(1);
+    let group_h = LABEL_H + bars_per_group as f64 * (BAR_H + 4.0) + GAP;
+    let height = data.len() as f64 * group_h + 8.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape(title)
+    );
+    for (g, datum) in data.iter().enumerate() {
+        let y0 = g as f64 * group_h + 4.0;
+        let _ = write!(svg, r#"<text class="chart-label" x="0" y="{:.1}">{}</text>"#, y0 + 13.0, escape(&datum.label));
+        for (s, value) in datum.values.iter().enumerate() {
+            let y = y0 + LABEL_H + s as f64 * (BAR_H + 4.0);
+            let w = (value / max * (WIDTH - 170.0)).max(1.0);
+            let fill = FILLS[s % FILLS.len()];
+            let name = series.get(s).map(|n| format!("{}: ", escape(n))).unwrap_or_default();
+            let _ = write!(svg, r#"<rect x="0" y="{y:.1}" width="{w:.1}" height="{BAR_H}" rx="2" style="fill:{fill}"/>"#);
+            let _ = write!(
+                svg,
+                r#"<text class="chart-value" x="{:.1}" y="{:.1}">{name}{}{}</text>"#,
+                w + 6.0,
+                y + 15.0,
+                format_number(*value),
+                escape(unit_suffix(unit).as_str())
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn unit_suffix(unit: &str) -> String {
+    match unit {
+        "" => String::new(),
+        "%" => " %".into(),
+        u => format!(" {u}"),
+    }
+}
+
+/// A node of the hub map.
+#[derive(Debug, Clone)]
+pub struct MapNode {
+    /// Label.
+    pub title: String,
+    /// Link target.
+    pub url: String,
+    /// Fill colour.
+    pub color: String,
+}
+
+/// The map of hubs: nodes on a circle, edges as wide as the number of shared pages.
+pub fn hub_map(nodes: &[MapNode], edges: &[(usize, usize, usize)], label: &str) -> String {
+    if nodes.is_empty() {
+        return String::new();
+    }
+    let (w, h, r) = (720.0_f64, 520.0_f64, 190.0_f64);
+    let pos: Vec<(f64, f64)> = (0..nodes.len())
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / nodes.len() as f64 - std::f64::consts::FRAC_PI_2;
+            (w / 2.0 + r * 1.45 * a.cos(), h / 2.0 + r * a.sin())
+        })
+        .collect();
+    let max = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
+    let mut svg = String::new();
+    let _ = write!(svg, r#"<svg class="hub-map" viewBox="0 0 {w} {h}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#, escape(label));
+    for &(a, b, n) in edges {
+        let ((x1, y1), (x2, y2)) = (pos[a], pos[b]);
+        let width = 1.0 + 9.0 * n as f64 / max;
+        let _ = write!(
+            svg,
+            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="hub-edge" style="stroke-width:{width:.1}"><title>{} – {}: {n}</title></line>"#,
+            escape(&nodes[a].title),
+            escape(&nodes[b].title)
+        );
+    }
+    for (node, (x, y)) in nodes.iter().zip(&pos) {
+        let _ = write!(
+            svg,
+            r#"<a href="{}"><circle cx="{x:.1}" cy="{y:.1}" r="16" style="fill:{}" class="hub-node"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" class="hub-label">{}</text></a>"#,
+            escape(&node.url),
+            escape(&node.color),
+            y + 34.0,
+            escape(&short(&node.title))
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn short(title: &str) -> String {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    if words.len() <= 3 { title.to_string() } else { format!("{} …", words[..3].join(" ")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_danish() {
+        assert_eq!(format_number(1234.5), "1.234,5");
+        assert_eq!(format_number(41.0), "41");
+        assert_eq!(format_number(2362.0), "2.362");
+    }
+
+    #[test]
+    fn bars_carry_their_numbers_and_escaped_labels() {
+        let data = [Datum { label: "<b>Borgere</b>".into(), values: vec![41.0] }];
+        let svg = bar_chart("Figur", "%", &[], &data);
+        assert!(svg.contains("41 %"));
+        assert!(svg.contains("&lt;b&gt;Borgere"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn grouped_bars_name_their_series() {
+        let data = [Datum { label: "Kommune".into(), values: vec![10.0, 20.0] }];
+        let svg = bar_chart("F", "%", &["Danmark".into(), "Norge".into()], &data);
+        assert!(svg.contains("Danmark: 10 %") && svg.contains("Norge: 20 %"));
+    }
+}

@@ -1,0 +1,80 @@
+//! Command-line interface: one args struct per subcommand (clap derive).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// A static knowledge-site generator for typed, cross-linked Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "ledestjerne", version, about)]
+pub struct Cli {
+    /// The site folder (holding site.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build(BuildArgs),
+    /// Validate content, links and templates; write nothing.
+    Check(CheckArgs),
+    /// Build, serve on 127.0.0.1 and rebuild on changes.
+    Serve(ServeArgs),
+    /// Create a new page of a kind, with its fields as a template.
+    New(NewArgs),
+}
+
+/// `ledestjerne build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Output folder.
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
+    /// Public URL of the site, may include a path (overrides site.yaml).
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// `error: file:line:col: message` lines.
+    Human,
+    /// A JSON array of diagnostics.
+    Json,
+}
+
+/// `ledestjerne check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+}
+
+/// `ledestjerne serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port (the next free one is taken when it is busy).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Output folder.
+    #[arg(long, short, default_value = "public")]
+    pub output: PathBuf,
+}
+
+/// `ledestjerne new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// Kind of the page (case, actor, person, …).
+    pub kind: String,
+    /// Title of the page.
+    pub title: String,
+}

@@ -1,0 +1,217 @@
+//! Content: the site's pages, read from `content/` and validated against the schema.
+//!
+//! The stage runs in three steps, one module each:
+//! [`discover`] walks `content/` and assigns each Markdown file its kind by
+//! folder; [`frontmatter`] splits a file into YAML front matter and body;
+//! [`validate`] checks the front matter against the kind's fields and turns it
+//! into typed [`FieldValue`]s. The result is a list of [`Page`]s and the
+//! diagnostics for every file that could not become one.
+
+pub mod discover;
+pub mod frontmatter;
+pub mod validate;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Name of the folder holding the content, relative to the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// One page of content, typed and validated.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Unique id across the site (file stem unless front matter sets `id`).
+    pub id: String,
+    /// Index of the page's kind in [`Config::kinds`].
+    pub kind: usize,
+    /// Source path relative to the site root (`content/cases/x.md`).
+    pub path: String,
+    /// Display title.
+    pub title: String,
+    /// Site-relative URL path: `""` for the front page, `cases/x/` otherwise.
+    pub url: String,
+    /// Typed front-matter fields by name.
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Markdown body.
+    pub body: String,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// A typed front-matter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// Plain one-line text.
+    Str(String),
+    /// Markdown text and the file line it starts on.
+    Text(Text),
+    /// A number.
+    Number(f64),
+    /// A whole number.
+    Integer(i64),
+    /// A boolean.
+    Bool(bool),
+    /// A `YYYY-MM-DD` date.
+    Date(String),
+    /// An absolute URL.
+    Url(String),
+    /// A `#rrggbb` colour.
+    Color(String),
+    /// A configured source file name.
+    SourceFile(String),
+    /// An enum value.
+    Enum(String),
+    /// A reference to another page.
+    Ref(Reference),
+    /// A plain name where a reference was allowed but not given.
+    Name(String),
+    /// A list.
+    List(Vec<FieldValue>),
+    /// A mapping, by field name.
+    Object(BTreeMap<String, FieldValue>),
+}
+
+/// Markdown text from front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    /// The Markdown source.
+    pub source: String,
+    /// 1-based line of the file the text starts on.
+    pub line: usize,
+}
+
+/// A reference to a page by id, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// Target page id.
+    pub id: String,
+    /// Required kind of the target, if any.
+    pub kind: Option<String>,
+    /// Where the reference is written.
+    pub location: Location,
+}
+
+impl FieldValue {
+    /// Visits every reference in this value, depth first.
+    pub fn for_each_ref<'a>(&'a self, f: &mut impl FnMut(&'a Reference)) {
+        match self {
+            FieldValue::Ref(r) => f(r),
+            FieldValue::List(items) => items.iter().for_each(|v| v.for_each_ref(f)),
+            FieldValue::Object(map) => map.values().for_each(|v| v.for_each_ref(f)),
+            _ => {}
+        }
+    }
+
+    /// Visits every Markdown text in this value.
+    pub fn for_each_text<'a>(&'a self, f: &mut impl FnMut(&'a Text)) {
+        match self {
+            FieldValue::Text(t) => f(t),
+            FieldValue::List(items) => items.iter().for_each(|v| v.for_each_text(f)),
+            FieldValue::Object(map) => map.values().for_each(|v| v.for_each_text(f)),
+            _ => {}
+        }
+    }
+
+    /// The value as plain text, for sorting and search metadata.
+    pub fn plain(&self) -> String {
+        match self {
+            FieldValue::Str(s) | FieldValue::Date(s) | FieldValue::Url(s) | FieldValue::Color(s) => s.clone(),
+            FieldValue::SourceFile(s) | FieldValue::Enum(s) | FieldValue::Name(s) => s.clone(),
+            FieldValue::Text(t) => t.source.clone(),
+            FieldValue::Number(n) => n.to_string(),
+            FieldValue::Integer(n) => n.to_string(),
+            FieldValue::Bool(b) => b.to_string(),
+            FieldValue::Ref(r) => r.id.clone(),
+            FieldValue::List(items) => items.iter().map(FieldValue::plain).collect::<Vec<_>>().join(", "),
+            FieldValue::Object(map) => map.values().map(FieldValue::plain).collect::<Vec<_>>().join(" "),
+        }
+    }
+}
+
+impl Page {
+    /// The ids this page's front matter refers to.
+    pub fn refs(&self) -> Vec<&Reference> {
+        let mut out = Vec::new();
+        self.fields.values().for_each(|v| v.for_each_ref(&mut |r| out.push(r)));
+        out
+    }
+
+    /// The string value of field `name`, if it is plain text.
+    pub fn str_field(&self, name: &str) -> Option<&str> {
+        match self.fields.get(name)? {
+            FieldValue::Str(s) | FieldValue::Enum(s) | FieldValue::Color(s) => Some(s),
+            FieldValue::Text(t) => Some(&t.source),
+            _ => None,
+        }
+    }
+}
+
+/// Reads every page under `root/content`, validating each against `config`.
+pub fn load(root: &Path, config: &Config) -> (Vec<Page>, Diagnostics) {
+    let (files, mut diagnostics) = discover::discover(root, config);
+    let results: Vec<_> = files.par_iter().map(|file| load_one(file, config)).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for (page, diags) in results {
+        diagnostics.extend(diags);
+        pages.extend(page);
+    }
+    diagnostics.extend(discover::check_collisions(&pages));
+    (pages, diagnostics)
+}
+
+/// Reads and validates one discovered file.
+pub fn load_one(file: &discover::SourceFile, config: &Config) -> (Option<Page>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let text = match discover::read_text(file) {
+        Ok(text) => text,
+        Err(d) => {
+            diagnostics.push(d);
+            return (None, diagnostics);
+        }
+    };
+    let page = parse_page(file, &text, config, &mut diagnostics);
+    (page, diagnostics)
+}
+
+/// Turns the text of one file into a page, reporting problems into `diagnostics`.
+pub fn parse_page(file: &discover::SourceFile, text: &str, config: &Config, diagnostics: &mut Diagnostics) -> Option<Page> {
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(Location::new(&file.rel_path, e.line, 1), e.message).with_help(e.help));
+            return None;
+        }
+    };
+    let kind = &config.kinds[file.kind];
+    let fields = validate::validate(&file.rel_path, &split, kind, config, diagnostics)?;
+    let id = fields.id.unwrap_or_else(|| file.stem.clone());
+    if !crate::slug::is_slug(&id) {
+        let help = format!("rename the file or set `id:` to a slug such as `{}`", crate::slug::slugify(&id));
+        diagnostics.push(Diagnostic::error(Location::new(&file.rel_path, 1, 1), format!("page id `{id}` is not a slug")).with_help(help));
+        return None;
+    }
+    let title = fields.values.get(&kind.title_field).map(FieldValue::plain).unwrap_or_else(|| id.clone());
+    let url = page_url(&kind.folder, &id);
+    Some(Page {
+        id,
+        kind: file.kind,
+        path: file.rel_path.clone(),
+        title,
+        url,
+        fields: fields.values,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+/// URL path of a page of a kind in `folder` with `id`.
+pub fn page_url(folder: &str, id: &str) -> String {
+    match (folder, id) {
+        ("", "index") => String::new(),
+        ("", id) => format!("{id}/"),
+        (folder, id) => format!("{folder}/{id}/"),
+    }
+}

@@ -1,0 +1,357 @@
+//! Checking front matter against a kind's declared fields.
+//!
+//! Every key must be declared (a misspelt key is an error with a suggestion),
+//! every required field present, every value of its declared type. Values are
+//! converted to typed [`FieldValue`]s as they are checked; references are
+//! recorded with their location and resolved later, once all pages are known.
+
+use super::frontmatter::Split;
+use super::{FieldValue, Reference, Text};
+use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, enum_list};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::yaml::{self, Limits};
+use serde_norway::Value;
+use std::collections::BTreeMap;
+
+/// Reserved front-matter key that overrides the page id.
+pub const ID_KEY: &str = "id";
+
+/// Validated front matter.
+#[derive(Debug, Default)]
+pub struct Validated {
+    /// The `id` override, if set.
+    pub id: Option<String>,
+    /// Typed values by field name.
+    pub values: BTreeMap<String, FieldValue>,
+}
+
+/// Validates the front matter of `split` against `kind`; `None` when it cannot be read at all.
+pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, diagnostics: &mut Diagnostics) -> Option<Validated> {
+    let ctx = Ctx { path, yaml: &split.yaml, first_line: split.yaml_line, config };
+    let value = match yaml::parse(&split.yaml, Limits::FRONT_MATTER) {
+        Ok(value) => value,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(ctx.at(e.line, e.col), e.message).with_help(e.help));
+            return None;
+        }
+    };
+    let map = match value {
+        Value::Mapping(map) => map,
+        Value::Null => Default::default(),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(ctx.at(1, 1), "front matter must be a mapping of `field: value` lines")
+                    .with_help("write one `field: value` per line between the `---` lines"),
+            );
+            return None;
+        }
+    };
+    let mut out = Validated::default();
+    for (key, value) in &map {
+        let Some(key) = key.as_str() else {
+            diagnostics.push(Diagnostic::error(ctx.at(1, 1), "a front-matter key is not text").with_help("keys are field names such as `title`"));
+            continue;
+        };
+        let (line, col) = yaml::locate_key(&split.yaml, key).unwrap_or((1, 1));
+        if key == ID_KEY {
+            out.id = ctx.id(value, line, diagnostics);
+            continue;
+        }
+        let Some(def) = kind.field(key) else {
+            diagnostics.push(unknown_field(&ctx, key, kind, line, col));
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        if let Some(v) = ctx.convert(&def.ty, value, &def.name, line, diagnostics) {
+            out.values.insert(def.name.clone(), v);
+        }
+    }
+    for def in kind.fields.iter().filter(|d| d.required && !out.values.contains_key(&d.name)) {
+        let (line, col) = yaml::locate_key(&split.yaml, &def.name).map_or((0, 1), |(l, c)| (l, c));
+        let location = if line == 0 { Location::new(path, 1, 1) } else { ctx.at(line, col) };
+        diagnostics.push(
+            Diagnostic::error(location, format!("missing required field `{}` for a {}", def.name, kind.label.to_lowercase()))
+                .with_help(format!("add `{}: …` ({}) to the front matter", def.name, def.ty.describe())),
+        );
+    }
+    Some(out)
+}
+
+fn unknown_field(ctx: &Ctx<'_>, key: &str, kind: &Kind, line: usize, col: usize) -> Diagnostic {
+    let names: Vec<&str> = kind.fields.iter().map(|f| f.name.as_str()).collect();
+    let help = match closest(key, &names) {
+        Some(best) => format!("did you mean `{best}`? The fields of a {} are: {}", kind.name, names.join(", ")),
+        None => format!("the fields of a {} are: {}", kind.name, names.join(", ")),
+    };
+    Diagnostic::error(ctx.at(line, col), format!("unknown field `{key}` for a {}", kind.label.to_lowercase())).with_help(help)
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+struct Ctx<'a> {
+    path: &'a str,
+    yaml: &'a str,
+    first_line: usize,
+    config: &'a Config,
+}
+
+impl Ctx<'_> {
+    /// File location of `line:col` of the YAML text.
+    fn at(&self, line: usize, col: usize) -> Location {
+        Location::new(self.path, line + self.first_line - 1, col)
+    }
+
+    /// Location of `needle` at or after YAML line `line`, or of the line itself.
+    fn find(&self, line: usize, needle: &str) -> Location {
+        let (l, c) = yaml::locate_after(self.yaml, line, needle).unwrap_or((line, 1));
+        self.at(l, c)
+    }
+
+    fn id(&self, value: &Value, line: usize, diagnostics: &mut Diagnostics) -> Option<String> {
+        match value.as_str() {
+            Some(id) if crate::slug::is_slug(id) => Some(id.to_string()),
+            other => {
+                let shown = other.unwrap_or("(not text)");
+                diagnostics.push(
+                    Diagnostic::error(self.at(line, 1), format!("`id: {shown}` is not a slug"))
+                        .with_help("an id is lowercase letters, digits and dashes, e.g. `skat-i-balance`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn convert(&self, ty: &FieldType, value: &Value, field: &str, line: usize, diagnostics: &mut Diagnostics) -> Option<FieldValue> {
+        let value = match value {
+            Value::Tagged(tagged) => &tagged.value,
+            v => v,
+        };
+        let result = match ty {
+            FieldType::List { of, min, max } => return self.list(of, *min, *max, value, field, line, diagnostics),
+            FieldType::Object(fields) => return self.object(fields, value, field, line, diagnostics),
+            FieldType::Text => self.text(value, line),
+            _ => self.scalar(ty, value, line),
+        };
+        match result {
+            Ok(v) => Some(v),
+            Err((message, help)) => {
+                let location = self.find(line, &scalar_text(value));
+                diagnostics.push(Diagnostic::error(location, format!("field `{field}`: {message}")).with_help(help));
+                None
+            }
+        }
+    }
+
+    fn text(&self, value: &Value, line: usize) -> Result<FieldValue, (String, String)> {
+        let source = value.as_str().ok_or_else(|| mismatch(&FieldType::Text, value))?;
+        let key_line = self.yaml.lines().nth(line - 1).unwrap_or_default();
+        let block = key_line.trim_end().ends_with(['|', '>']) || key_line.trim_end().ends_with("|-");
+        let file_line = line + self.first_line - 1 + usize::from(block);
+        Ok(FieldValue::Text(Text { source: source.to_string(), line: file_line }))
+    }
+
+    fn scalar(&self, ty: &FieldType, value: &Value, line: usize) -> Result<FieldValue, (String, String)> {
+        let s = value.as_str();
+        match (ty, value) {
+            (FieldType::String, Value::String(s)) => Ok(FieldValue::Str(s.clone())),
+            (FieldType::Number, Value::Number(n)) => Ok(FieldValue::Number(n.as_f64().unwrap_or_default())),
+            (FieldType::Integer, Value::Number(n)) if n.is_i64() => Ok(FieldValue::Integer(n.as_i64().unwrap_or_default())),
+            (FieldType::Bool, Value::Bool(b)) => Ok(FieldValue::Bool(*b)),
+            (FieldType::Date, Value::String(s)) => date(s).map(|()| FieldValue::Date(s.clone())),
+            (FieldType::Url, Value::String(s)) => url(s).map(|()| FieldValue::Url(s.clone())),
+            (FieldType::Color, Value::String(s)) => color(s).map(|()| FieldValue::Color(s.clone())),
+            (FieldType::SourceFile, Value::String(s)) => self.source_file(s),
+            (FieldType::Enum(values), Value::String(s)) => enum_value(values, s).map(|()| FieldValue::Enum(s.clone())),
+            (FieldType::Ref { kind, or_name }, Value::String(s)) => Ok(reference(s, kind, *or_name, self.find(line, s))),
+            _ if s.is_none() || !matches!(ty, FieldType::String) => Err(mismatch(ty, value)),
+            _ => Err(mismatch(ty, value)),
+        }
+    }
+
+    fn source_file(&self, s: &str) -> Result<FieldValue, (String, String)> {
+        if self.config.sources.contains_key(s) {
+            return Ok(FieldValue::SourceFile(s.to_string()));
+        }
+        let known: Vec<&str> = self.config.sources.keys().map(String::as_str).collect();
+        Err((format!("`{s}` is not a source listed in site.yaml"), format!("use one of: {}", known.join(", "))))
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "the list's bounds travel with its element type")]
+    fn list(&self, of: &FieldType, min: usize, max: Option<usize>, value: &Value, field: &str, line: usize, diagnostics: &mut Diagnostics) -> Option<FieldValue> {
+        let items: Vec<Value> = match value {
+            Value::Sequence(items) => items.clone(),
+            // A single value where a list is expected is taken as a list of one.
+            single => vec![single.clone()],
+        };
+        if items.len() < min || max.is_some_and(|m| items.len() > m) {
+            let want = match max {
+                Some(m) => format!("{min} to {m}"),
+                None => format!("at least {min}"),
+            };
+            diagnostics.push(
+                Diagnostic::error(self.at(line, 1), format!("field `{field}` has {} values, needs {want}", items.len()))
+                    .with_help(format!("give a list of {}", of.describe())),
+            );
+            return None;
+        }
+        let converted: Vec<_> = items.iter().filter_map(|item| self.convert(of, item, field, line, diagnostics)).collect();
+        (converted.len() == items.len()).then_some(FieldValue::List(converted))
+    }
+
+    fn object(&self, fields: &[FieldDef], value: &Value, field: &str, line: usize, diagnostics: &mut Diagnostics) -> Option<FieldValue> {
+        let Value::Mapping(map) = value else {
+            let (message, help) = mismatch(&FieldType::Object(fields.to_vec()), value);
+            diagnostics.push(Diagnostic::error(self.at(line, 1), format!("field `{field}`: {message}")).with_help(help));
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for (key, v) in map {
+            let key = key.as_str().unwrap_or_default();
+            let Some(def) = fields.iter().find(|d| d.name == key) else {
+                let names: Vec<&str> = fields.iter().map(|d| d.name.as_str()).collect();
+                let hint = closest(key, &names).map_or(String::new(), |b| format!("did you mean `{b}`? "));
+                diagnostics.push(
+                    Diagnostic::error(self.find(line, &format!("{key}:")), format!("field `{field}` has unknown key `{key}`"))
+                        .with_help(format!("{hint}allowed keys: {}", names.join(", "))),
+                );
+                ok = false;
+                continue;
+            };
+            let inner_line = yaml::locate_after(self.yaml, line, &format!("{key}:")).map_or(line, |(l, _)| l);
+            match self.convert(&def.ty, v, &format!("{field}.{key}"), inner_line, diagnostics) {
+                Some(v) => {
+                    out.insert(key.to_string(), v);
+                }
+                None => ok = false,
+            }
+        }
+        for def in fields.iter().filter(|d| d.required && !out.contains_key(&d.name)) {
+            if map.get(def.name.as_str()).is_none() {
+                diagnostics.push(
+                    Diagnostic::error(self.at(line, 1), format!("field `{field}` is missing `{}`", def.name))
+                        .with_help(format!("add `{}: …` ({})", def.name, def.ty.describe())),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(FieldValue::Object(out))
+    }
+}
+
+fn reference(s: &str, kind: &Option<String>, or_name: bool, location: Location) -> FieldValue {
+    if or_name && !crate::slug::is_slug(s) {
+        return FieldValue::Name(s.to_string());
+    }
+    FieldValue::Ref(Reference { id: s.to_string(), kind: kind.clone(), location })
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.lines().next().unwrap_or_default().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn found(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}` (true/false)"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+fn mismatch(ty: &FieldType, value: &Value) -> (String, String) {
+    let message = format!("expected {}, found {}", ty.describe(), found(value));
+    let help = match (ty, value) {
+        (FieldType::String | FieldType::Text, Value::Number(n)) => format!("put the value in quotes: \"{n}\""),
+        (FieldType::String | FieldType::Text, Value::Bool(_)) => "YAML reads yes/no/true/false as booleans: put the value in quotes".into(),
+        (FieldType::Integer, Value::Number(_)) => "write a whole number without decimals or exponent, e.g. 2016".into(),
+        (FieldType::Integer | FieldType::Number, Value::String(_)) => "write the number with digits and without quotes, e.g. 2016".into(),
+        (FieldType::Object(_), _) => format!("write {}", ty.describe()),
+        _ => format!("write {}", ty.describe()),
+    };
+    (message, help)
+}
+
+fn date(s: &str) -> Result<(), (String, String)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    if ok { Ok(()) } else { Err((format!("`{s}` is not a date"), "write the date as YYYY-MM-DD, e.g. 2016-05-01".into())) }
+}
+
+fn url(s: &str) -> Result<(), (String, String)> {
+    let ok = (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace) && s.len() > 8;
+    if ok { Ok(()) } else { Err((format!("`{s}` is not an http(s) URL"), "write a full address starting with https://".into())) }
+}
+
+fn color(s: &str) -> Result<(), (String, String)> {
+    let hex = s.strip_prefix('#').unwrap_or("");
+    let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|c| c.is_ascii_hexdigit());
+    if ok { Ok(()) } else { Err((format!("`{s}` is not a colour"), "write a colour as #rrggbb, e.g. \"#1b6e5a\" (in quotes)".into())) }
+}
+
+fn enum_value(values: &[EnumValue], s: &str) -> Result<(), (String, String)> {
+    if values.iter().any(|v| v.value == s) {
+        return Ok(());
+    }
+    let names: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let hint = closest(s, &names).map_or(String::new(), |b| format!("did you mean `{b}`? "));
+    Err((format!("`{s}` is not an allowed value"), format!("{hint}allowed: {}", enum_list(values))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_suggestions() {
+        assert_eq!(closest("titel", &["title", "summary"]), Some("title"));
+        assert_eq!(closest("actros", &["actors", "sector"]), Some("actors"));
+        assert_eq!(closest("zzzzzz", &["title"]), None);
+    }
+
+    #[test]
+    fn dates_urls_and_colours() {
+        assert!(date("2016-05-01").is_ok());
+        assert!(date("2016-13-01").is_err());
+        assert!(url("https://coi.dk").is_ok());
+        assert!(url("javascript:alert(1)").is_err());
+        assert!(color("#1b6e5a").is_ok());
+        assert!(color("red").is_err());
+    }
+}

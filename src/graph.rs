@@ -1,0 +1,260 @@
+//! The content graph: every reference field and body link as an edge.
+//!
+//! Built once all pages are loaded. Resolving an edge checks that its target
+//! exists, is of the declared kind and — for links with `#anchor` — has that
+//! heading. From the edges come each page's backlinks and, for the hub kind
+//! (actor chapters in the course), the related hubs ranked by how many pages
+//! (cases, tools, figures, …) refer to both.
+
+use crate::config::Config;
+use crate::content::{Page, Text};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::markdown::{self, LinkTarget, Scan};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Index of a page in the build's page list.
+pub type PageIdx = usize;
+
+/// How one page refers to another.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Via {
+    /// Through a front-matter field, by name.
+    Field(String),
+    /// Through a link in the body or a text field.
+    Link,
+}
+
+/// One edge of the graph.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edge {
+    /// The page at the other end.
+    pub page: PageIdx,
+    /// How the reference is made.
+    pub via: Via,
+}
+
+/// Two hub pages and what links them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    /// The related hub page.
+    pub hub: PageIdx,
+    /// Pages that refer to both hubs, in page order.
+    pub shared: Vec<PageIdx>,
+}
+
+/// The resolved graph of a site.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Page index by id.
+    pub by_id: HashMap<String, PageIdx>,
+    /// Page index by source path.
+    pub by_path: HashMap<String, PageIdx>,
+    /// Body scan of every page.
+    pub scans: Vec<Scan>,
+    /// Outgoing edges of every page (deduplicated).
+    pub outgoing: Vec<BTreeSet<Edge>>,
+    /// Incoming edges of every page (deduplicated).
+    pub incoming: Vec<BTreeSet<Edge>>,
+    /// For hub pages: related hubs, most shared first.
+    pub related: Vec<Vec<Relation>>,
+}
+
+impl Graph {
+    /// Resolves all references and links of `pages`, reporting broken ones.
+    pub fn build(pages: &[Page], config: &Config) -> (Graph, Diagnostics) {
+        let allow_html = config.markdown.allow_raw_html;
+        let scans: Vec<Scan> = pages.par_iter().map(|p| markdown::scan(&p.body, allow_html)).collect();
+        let by_id = pages.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let by_path = pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        let mut graph = Graph { by_id, by_path, scans, ..Graph::default() };
+        let results: Vec<(BTreeSet<Edge>, Diagnostics)> =
+            pages.par_iter().enumerate().map(|(i, page)| graph.edges_of(i, page, pages, config)).collect();
+        let mut diagnostics = Diagnostics::new();
+        graph.incoming = vec![BTreeSet::new(); pages.len()];
+        for (i, (edges, diags)) in results.into_iter().enumerate() {
+            diagnostics.extend(diags);
+            for edge in &edges {
+                if edge.page != i {
+                    graph.incoming[edge.page].insert(Edge { page: i, via: edge.via.clone() });
+                }
+            }
+            graph.outgoing.push(edges);
+        }
+        graph.related = relations(pages, config, &graph);
+        (graph, diagnostics)
+    }
+
+    /// The page a link target points at, if it exists.
+    pub fn target(&self, from: &Page, target: &LinkTarget) -> Option<PageIdx> {
+        match target {
+            LinkTarget::Page { id, .. } => self.by_id.get(id).copied(),
+            LinkTarget::File { path, .. } => self.by_path.get(&join_relative(&from.path, path)?).copied(),
+            LinkTarget::Anchor(_) => self.by_path.get(&from.path).copied(),
+            LinkTarget::Other(_) => None,
+        }
+    }
+
+    fn edges_of(&self, i: PageIdx, page: &Page, pages: &[Page], config: &Config) -> (BTreeSet<Edge>, Diagnostics) {
+        let mut edges = BTreeSet::new();
+        let mut diagnostics = Diagnostics::new();
+        for (name, value) in &page.fields {
+            value.for_each_ref(&mut |r| match self.check_ref(&r.id, r.kind.as_deref(), pages, config) {
+                Ok(target) => {
+                    edges.insert(Edge { page: target, via: Via::Field(name.clone()) });
+                }
+                Err((message, help)) => diagnostics.push(Diagnostic::error(r.location.clone(), message).with_help(help)),
+            });
+        }
+        let at_body = |offset| Location::at_offset(&page.path, &page.body, offset, page.body_line);
+        self.check_scan(i, page, &self.scans[i], pages, &at_body, &mut edges, &mut diagnostics);
+        let allow_html = config.markdown.allow_raw_html;
+        for value in page.fields.values() {
+            value.for_each_text(&mut |text: &Text| {
+                let scan = markdown::scan(&text.source, allow_html);
+                let at = |offset| Location::at_offset(&page.path, &text.source, offset, text.line);
+                self.check_scan(i, page, &scan, pages, &at, &mut edges, &mut diagnostics);
+            });
+        }
+        (edges, diagnostics)
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "one call site; the pieces are the page and where its links go")]
+    fn check_scan(
+        &self,
+        i: PageIdx,
+        page: &Page,
+        scan: &Scan,
+        pages: &[Page],
+        at: &dyn Fn(usize) -> Location,
+        edges: &mut BTreeSet<Edge>,
+        diagnostics: &mut Diagnostics,
+    ) {
+        for problem in &scan.problems {
+            diagnostics.push(Diagnostic::error(at(problem.offset), problem.message.clone()).with_help(problem.help.clone()));
+        }
+        for link in &scan.links {
+            match self.check_link(i, page, &link.target, pages) {
+                Ok(Some(target)) => {
+                    edges.insert(Edge { page: target, via: Via::Link });
+                }
+                Ok(None) => {}
+                Err((message, help)) => diagnostics.push(Diagnostic::error(at(link.offset), message).with_help(help)),
+            }
+        }
+    }
+
+    fn check_ref(&self, id: &str, kind: Option<&str>, pages: &[Page], config: &Config) -> Result<PageIdx, (String, String)> {
+        let Some(&target) = self.by_id.get(id) else {
+            return Err(self.missing(id, kind, pages, config));
+        };
+        let target_kind = &config.kinds[pages[target].kind];
+        match kind {
+            Some(k) if target_kind.name != k => Err((
+                format!("`{id}` is a {}, not a {k}", target_kind.name),
+                format!("refer to a `{k}` page here, or move the reference to a field for {} pages", target_kind.name),
+            )),
+            _ => Ok(target),
+        }
+    }
+
+    fn missing(&self, id: &str, kind: Option<&str>, pages: &[Page], config: &Config) -> (String, String) {
+        let candidates: Vec<&str> = pages
+            .iter()
+            .filter(|p| kind.is_none_or(|k| config.kinds[p.kind].name == k))
+            .map(|p| p.id.as_str())
+            .collect();
+        let help = match crate::content::validate::closest(id, &candidates) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => match kind {
+                Some(k) => format!("create the {k} page `{id}`, or use the id of an existing one"),
+                None => format!("create the page `{id}`, or use the id of an existing one"),
+            },
+        };
+        (format!("no page with id `{id}`"), help)
+    }
+
+    fn check_link(&self, i: PageIdx, page: &Page, target: &LinkTarget, pages: &[Page]) -> Result<Option<PageIdx>, (String, String)> {
+        let (idx, anchor) = match target {
+            LinkTarget::Other(_) => return Ok(None),
+            LinkTarget::Anchor(a) => (i, Some(a)),
+            LinkTarget::Page { id, anchor } => {
+                let candidates: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();
+                let idx = self.by_id.get(id).copied().ok_or_else(|| {
+                    let help = crate::content::validate::closest(id, &candidates)
+                        .map_or_else(|| "link to the id (file name without .md) of an existing page".to_string(), |b| format!("did you mean `[[{b}]]`?"));
+                    (format!("broken link: no page with id `{id}`"), help)
+                })?;
+                (idx, anchor.as_ref())
+            }
+            LinkTarget::File { path, anchor } => {
+                let idx = self.target(page, target).ok_or_else(|| {
+                    (format!("broken link: `{path}` is not a page"), "link to a Markdown file under content/ with a path relative to this file, or use [[id]]".to_string())
+                })?;
+                (idx, anchor.as_ref())
+            }
+        };
+        if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+            let heads = &self.scans[idx].headings;
+            if !heads.iter().any(|h| &h.id == anchor) {
+                let ids: Vec<&str> = heads.iter().map(|h| h.id.as_str()).collect();
+                let help = if ids.is_empty() { "the target page has no headings".to_string() } else { format!("anchors on that page: {}", ids.join(", ")) };
+                return Err((format!("broken link: `{}` has no heading `#{anchor}`", pages[idx].id), help));
+            }
+        }
+        Ok((idx != i).then_some(idx))
+    }
+}
+
+/// Resolves `rel` against the folder of `from` (both `/`-separated, site-relative).
+pub fn join_relative(from: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn relations(pages: &[Page], config: &Config, graph: &Graph) -> Vec<Vec<Relation>> {
+    let Some(hub) = config.hub.as_deref() else { return vec![Vec::new(); pages.len()] };
+    let is_hub = |p: PageIdx| config.kinds[pages[p].kind].name == hub;
+    let mut shared: BTreeMap<(PageIdx, PageIdx), Vec<PageIdx>> = BTreeMap::new();
+    for (i, edges) in graph.outgoing.iter().enumerate() {
+        if is_hub(i) {
+            continue;
+        }
+        let hubs: BTreeSet<PageIdx> = edges.iter().filter(|e| matches!(e.via, Via::Field(_)) && is_hub(e.page)).map(|e| e.page).collect();
+        for &a in &hubs {
+            for &b in hubs.iter().filter(|&&b| b != a) {
+                shared.entry((a, b)).or_default().push(i);
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); pages.len()];
+    for ((a, b), pages_between) in shared {
+        out[a].push(Relation { hub: b, shared: pages_between });
+    }
+    for list in &mut out {
+        list.sort_by(|x: &Relation, y: &Relation| y.shared.len().cmp(&x.shared.len()).then(x.hub.cmp(&y.hub)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_join() {
+        assert_eq!(join_relative("content/cases/a.md", "../aktoerer/borgere.md").as_deref(), Some("content/aktoerer/borgere.md"));
+        assert_eq!(join_relative("content/cases/a.md", "b.md").as_deref(), Some("content/cases/b.md"));
+        assert_eq!(join_relative("a.md", "../../x.md"), None);
+    }
+}

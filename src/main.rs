@@ -1,0 +1,82 @@
+//! The `ledestjerne` command: parse arguments, run, map problems to exit codes.
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, Format};
+use ledestjerne::build::{self, BuildOptions};
+use ledestjerne::diagnostics::Diagnostics;
+use ledestjerne::output;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => run_build(&cli.root, &args),
+        Command::Check(args) => run_check(&cli.root, args.format),
+        Command::Serve(_) => not_yet("serve"),
+        Command::New(_) => not_yet("new"),
+    }
+}
+
+fn not_yet(command: &str) -> ExitCode {
+    eprintln!("error: `ledestjerne {command}` is not implemented yet");
+    eprintln!("  help: use `ledestjerne build` and open the output folder, or serve it with any static web server");
+    ExitCode::from(2)
+}
+
+fn report(diagnostics: &Diagnostics) {
+    eprint!("{diagnostics}");
+}
+
+fn fail(diagnostics: &Diagnostics, what: &str) -> ExitCode {
+    report(diagnostics);
+    let n = diagnostics.error_count();
+    eprintln!("error: {what} failed with {n} error{}", if n == 1 { "" } else { "s" });
+    ExitCode::FAILURE
+}
+
+fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
+    let start = Instant::now();
+    let output = if args.output.is_absolute() { args.output.clone() } else { root.join(&args.output) };
+    let out = match output::check_output(root, &output) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone() };
+    let built = match build::build(&options) {
+        Ok(built) => built,
+        Err(diagnostics) => return fail(&diagnostics, "build"),
+    };
+    report(&built.warnings);
+    if let Err(e) = output::write_site(&out, &built.files) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("built {} pages ({} files) into {} in {} ms", built.pages.len(), built.files.len(), out.display(), start.elapsed().as_millis());
+    ExitCode::SUCCESS
+}
+
+fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
+    let result = build::check(root);
+    let (diagnostics, ok) = match &result {
+        Ok(warnings) => (warnings, true),
+        Err(errors) => (errors, false),
+    };
+    if format == Format::Json {
+        let list = diagnostics.clone().sorted();
+        println!("{}", serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into()));
+        return if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    }
+    if ok {
+        report(diagnostics);
+        eprintln!("ok: no errors");
+        ExitCode::SUCCESS
+    } else {
+        fail(diagnostics, "check")
+    }
+}

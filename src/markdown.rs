@@ -1,0 +1,340 @@
+//! Markdown: pulldown-cmark events → HTML, headings and outgoing links.
+//!
+//! Two passes over a body, both pure functions of the text:
+//! [`scan`] finds headings (with Danish anchor slugs), outgoing links with
+//! their byte offsets, and content that is not allowed (raw HTML, `javascript:`
+//! and other unsafe link schemes); [`render`] writes HTML, resolving each
+//! internal link through a caller-supplied resolver once all pages are known.
+
+use crate::slug::slugify;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// URL schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:`) is refused.
+pub const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// The parser options used for every body and text field.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// A heading of a page.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// Anchor id, unique within the page.
+    pub id: String,
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LinkTarget {
+    /// `[[id]]` or `[[id#anchor]]`.
+    Page {
+        /// Target page id.
+        id: String,
+        /// Heading anchor on the target.
+        anchor: Option<String>,
+    },
+    /// A relative link to a Markdown file, `../cases/x.md#anchor`.
+    File {
+        /// The path as written, without the anchor.
+        path: String,
+        /// Heading anchor on the target.
+        anchor: Option<String>,
+    },
+    /// `#anchor` on the same page.
+    Anchor(String),
+    /// Anything else that is allowed: an external or site-relative URL.
+    Other(String),
+}
+
+/// One outgoing link and the byte offset where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutLink {
+    /// The target.
+    pub target: LinkTarget,
+    /// Byte offset of the link in the source.
+    pub offset: usize,
+}
+
+/// Something in the Markdown that is not allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Byte offset in the source.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// What [`scan`] finds in a body.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+    /// Outgoing links in order.
+    pub links: Vec<OutLink>,
+    /// Disallowed content.
+    pub problems: Vec<Problem>,
+}
+
+/// Scans `source` for headings, links and disallowed content.
+pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(source, options()).into_offset_iter().collect();
+    let mut out = Scan { headings: headings(events.iter().map(|(e, _)| e)), ..Scan::default() };
+    for (event, range) in &events {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                match classify(dest_url, *link_type) {
+                    Ok(target) => out.links.push(OutLink { target, offset: range.start }),
+                    Err((message, help)) => out.problems.push(Problem { offset: range.start, message, help }),
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Err((message, help)) = check_scheme(dest_url) {
+                    out.problems.push(Problem { offset: range.start, message, help });
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => out.problems.push(raw_html_problem(range.start)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn raw_html_problem(offset: usize) -> Problem {
+    Problem {
+        offset,
+        message: "raw HTML is not allowed in content".into(),
+        help: "use Markdown instead (e.g. **fed**, [link](url)), or set `markdown.allow_raw_html: true` in site.yaml".into(),
+    }
+}
+
+/// Classifies a link destination, or says why it is not allowed.
+pub fn classify(dest: &str, link_type: LinkType) -> Result<LinkTarget, (String, String)> {
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    };
+    if matches!(link_type, LinkType::WikiLink { .. }) {
+        return Ok(LinkTarget::Page { id: path.trim().to_string(), anchor });
+    }
+    check_scheme(dest)?;
+    if path.is_empty() {
+        return Ok(anchor.map_or(LinkTarget::Other(String::new()), LinkTarget::Anchor));
+    }
+    if scheme_of(dest).is_none() && path.ends_with(".md") {
+        return Ok(LinkTarget::File { path: path.to_string(), anchor });
+    }
+    Ok(LinkTarget::Other(dest.to_string()))
+}
+
+fn scheme_of(dest: &str) -> Option<String> {
+    // Browsers ignore ASCII whitespace and control characters inside a scheme
+    // (`java\tscript:`), so they are dropped before it is compared.
+    let cleaned: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    let looks_like_scheme = !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    (looks_like_scheme && !cleaned[..colon].contains('/')).then(|| scheme.to_ascii_lowercase())
+}
+
+fn check_scheme(dest: &str) -> Result<(), (String, String)> {
+    match scheme_of(dest) {
+        Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => Err((
+            format!("links with the scheme `{scheme}:` are not allowed"),
+            format!("use an address starting with {}", ALLOWED_SCHEMES.map(|s| format!("{s}:")).join(" or ")),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Headings of an event stream, with unique anchor ids.
+fn headings<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut current: Option<(u8, Option<String>, String)> = None;
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => current = Some((level_number(*level), id.as_ref().map(|s| s.to_string()), String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut current {
+                    text.push_str(t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, text)) = current.take() {
+                    let base = explicit.unwrap_or_else(|| slugify(&text));
+                    let id = unique(&mut used, if base.is_empty() { "afsnit".into() } else { base });
+                    out.push(Heading { level, text: text.trim().to_string(), id });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unique(used: &mut HashMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// A resolved internal link: URL and the target's title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    /// URL to write in `href`.
+    pub url: String,
+    /// Title of the target page (link text for `[[id]]`).
+    pub title: String,
+}
+
+/// Renders `source` to HTML. `resolve` maps internal links to URLs; unresolved ones become plain text.
+pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) -> Option<Resolved>) -> (String, Vec<Heading>) {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(source, options()).collect();
+    let heads = headings(events.iter());
+    let mut heading_index = 0;
+    let mut skip_wiki_text = false;
+    // For each open link: true when it was resolved, false when an <em> stands in for it.
+    let mut open_links: Vec<bool> = Vec::new();
+    let mut open_images: Vec<bool> = Vec::new();
+    let mut out_events = Vec::with_capacity(events.len());
+    for event in events.drain(..) {
+        match event {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                let id = heads.get(heading_index).map(|h| CowStr::from(h.id.clone()));
+                heading_index += 1;
+                out_events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let target = classify(&dest_url, link_type).ok();
+                let resolved = target.as_ref().and_then(|t| match t {
+                    LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new() }),
+                    t => resolve(t),
+                });
+                match resolved {
+                    Some(r) => {
+                        let wiki_plain = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                        open_links.push(true);
+                        out_events.push(Event::Start(Tag::Link { link_type, dest_url: r.url.into(), title, id }));
+                        if wiki_plain {
+                            out_events.push(Event::Text(r.title.into()));
+                            skip_wiki_text = true;
+                        }
+                    }
+                    None => {
+                        open_links.push(false);
+                        out_events.push(Event::Start(Tag::Emphasis));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                skip_wiki_text = false;
+                let resolved = open_links.pop().unwrap_or(true);
+                out_events.push(Event::End(if resolved { TagEnd::Link } else { TagEnd::Emphasis }));
+            }
+            Event::Text(_) | Event::Code(_) if skip_wiki_text => {}
+            Event::Start(Tag::Image { dest_url, .. }) if check_scheme(&dest_url).is_err() => {
+                open_images.push(false);
+                out_events.push(Event::Start(Tag::Emphasis));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                open_images.push(true);
+                out_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                let ok = open_images.pop().unwrap_or(true);
+                out_events.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis }));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !allow_raw_html => out_events.push(Event::Text(html)),
+            other => out_events.push(other),
+        }
+    }
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
+    (html, heads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(t: &LinkTarget) -> Option<Resolved> {
+        match t {
+            LinkTarget::Page { id, anchor } if id == "borgere" => Some(Resolved {
+                url: format!("/aktoerer/borgere/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
+                title: "Borgere".into(),
+            }),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn headings_get_danish_unique_ids() {
+        let s = scan("## Før og nu\n\n## Før og nu\n\n### Æbler {#eget}\n", false);
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["foer-og-nu", "foer-og-nu-1", "eget"]);
+    }
+
+    #[test]
+    fn wikilinks_are_found_with_offsets() {
+        let src = "Se [[borgere]] og [[fonde|fondene]] samt [[borgere#noegletal]].";
+        let s = scan(src, false);
+        assert_eq!(s.links.len(), 3);
+        assert_eq!(s.links[0].offset, src.find("[[").unwrap());
+        assert_eq!(s.links[2].target, LinkTarget::Page { id: "borgere".into(), anchor: Some("noegletal".into()) });
+    }
+
+    #[test]
+    fn plain_wikilink_takes_the_target_title() {
+        let (html, _) = render("Se [[borgere]] og [[borgere|dem]].", false, &resolver);
+        assert_eq!(html, "<p>Se <a href=\"/aktoerer/borgere/\">Borgere</a> og <a href=\"/aktoerer/borgere/\">dem</a>.</p>\n");
+    }
+
+    #[test]
+    fn unresolved_link_is_not_a_link() {
+        let (html, _) = render("Se [[ukendt]].", false, &resolver);
+        assert_eq!(html, "<p>Se <em>ukendt</em>.</p>\n");
+    }
+
+    #[test]
+    fn unsafe_schemes_are_problems_and_never_links() {
+        for src in ["[x](javascript:alert(1))", "[x](jav&#x61;script:alert(1))", "[x](<java\tscript:x>)", "![i](data:image/svg+xml,x)", "[x](VBScript:x)"] {
+            assert_eq!(scan(src, false).problems.len(), 1, "{src}");
+            let (html, _) = render(src, false, &resolver);
+            assert!(!html.contains("href") && !html.contains("src="), "{src} → {html}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let src = "<script>alert(1)</script>\n\nHej <img src=x onerror=alert(1)>";
+        assert_eq!(scan(src, false).problems.len(), 2);
+        let (html, _) = render(src, false, &resolver);
+        assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
+        assert!(scan(src, true).problems.is_empty());
+    }
+
+    #[test]
+    fn md_file_links_are_classified() {
+        let s = scan("[a](../cases/x.md#foer) [b](https://coi.dk) [c](#top)", false);
+        assert_eq!(s.links[0].target, LinkTarget::File { path: "../cases/x.md".into(), anchor: Some("foer".into()) });
+        assert_eq!(s.links[1].target, LinkTarget::Other("https://coi.dk".into()));
+        assert_eq!(s.links[2].target, LinkTarget::Anchor("top".into()));
+    }
+}

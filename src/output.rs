@@ -1,0 +1,212 @@
+//! Writing the built site to disk, atomically and only where it is safe.
+//!
+//! The site is written into a temporary folder beside the output folder and
+//! swapped in with two renames once every file is written, so a failed or
+//! killed build leaves the previous site as it was. A marker file identifies
+//! folders the generator wrote; any other non-empty folder is refused, as are
+//! the site root, its ancestors and the site's own source folders.
+
+use crate::render::OutputFile;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Marker file written into every output folder.
+pub const MARKER: &str = ".ledestjerne-output";
+
+/// Why an output folder was refused or could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The folder is not one the generator may write.
+    Refused {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Writing failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Refused { path, reason } => write!(f, "refusing to write the site to `{}`: {reason}", path.display()),
+            OutputError::Io(e) => write!(f, "cannot write the site: {e}"),
+        }
+    }
+}
+
+impl From<io::Error> for OutputError {
+    fn from(e: io::Error) -> Self {
+        OutputError::Io(e)
+    }
+}
+
+/// Makes `path` absolute and removes `.` and `..` without touching the disk.
+pub fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Checks that `output` may be written for the site at `root`.
+pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
+    let root = absolute(root)?;
+    let out = absolute(output)?;
+    let refuse = |reason: &str| Err(OutputError::Refused { path: out.clone(), reason: reason.to_string() });
+    if out.parent().is_none() {
+        return refuse("it is the file-system root");
+    }
+    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out) {
+        return refuse("it is the home folder");
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site folder or one of its parents");
+    }
+    for source in ["content", "themes", "templates", "static"] {
+        if out.starts_with(root.join(source)) {
+            return refuse(&format!("it is inside the site's `{source}/` folder"));
+        }
+    }
+    if out.is_file() {
+        return refuse("it is a file");
+    }
+    if out.is_dir() && !out.join(MARKER).is_file() && fs::read_dir(&out)?.next().is_some() {
+        return refuse(&format!("the folder is not empty and was not written by ledestjerne (no `{MARKER}` file); empty it or choose another --output"));
+    }
+    Ok(out)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Removes temporary folders left by builds that were killed, restoring the
+/// previous site if a kill fell between the two renames of a swap.
+pub fn clean_leftovers(out: &Path) -> io::Result<()> {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    let name = name.to_string_lossy();
+    let mut olds = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&format!(".{name}.tmp-")) {
+            fs::remove_dir_all(entry.path())?;
+        } else if file.starts_with(&format!(".{name}.old-")) {
+            olds.push(entry.path());
+        }
+    }
+    for old in olds {
+        if !out.exists() && old.join(MARKER).is_file() {
+            fs::rename(&old, out)?;
+        } else {
+            fs::remove_dir_all(&old)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `files` as the new contents of `out`, replacing the old site only when all are written.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    clean_leftovers(out)?;
+    let tmp = sibling(out, "tmp");
+    fs::create_dir_all(&tmp)?;
+    let written = write_all(&tmp, files);
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    swap(&tmp, out)?;
+    Ok(())
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|file| -> Result<(), OutputError> {
+        let path = safe_join(dir, &file.path).ok_or_else(|| OutputError::Refused { path: dir.join(&file.path), reason: "the path leaves the output folder".into() })?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut f = io::BufWriter::new(fs::File::create(&path)?);
+        f.write_all(&file.bytes)?;
+        f.flush()?;
+        Ok(())
+    })?;
+    fs::write(dir.join(MARKER), "This folder was written by ledestjerne and is replaced on every build.\n")?;
+    Ok(())
+}
+
+/// `dir/rel` when `rel` is a plain relative path that stays inside `dir`.
+pub fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let rel_path = Path::new(rel);
+    let plain = rel_path.components().all(|c| matches!(c, Component::Normal(_))) && !rel.contains('\\');
+    plain.then(|| dir.join(rel_path))
+}
+
+fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        fs::rename(out, &old)?;
+        fs::rename(tmp, out)?;
+        fs::remove_dir_all(&old)?;
+    } else {
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::rename(tmp, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_outputs_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [root.clone(), dir.path().to_path_buf(), root.join("content"), root.join("content/x"), PathBuf::from("/")] {
+            assert!(check_output(&root, &bad).is_err(), "{}", bad.display());
+        }
+        let foreign = dir.path().join("foreign");
+        fs::create_dir_all(&foreign).unwrap();
+        fs::write(foreign.join("keep.txt"), "x").unwrap();
+        assert!(check_output(&root, &foreign).is_err());
+        assert!(check_output(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn paths_cannot_escape() {
+        let d = Path::new("/tmp/out");
+        assert!(safe_join(d, "a/b.html").is_some());
+        assert!(safe_join(d, "../x").is_none());
+        assert!(safe_join(d, "/etc/passwd").is_none());
+        assert!(safe_join(d, "a\\..\\x").is_none());
+    }
+
+    #[test]
+    fn writing_replaces_the_old_site_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::text("a.html", "1".into())]).unwrap();
+        write_site(&out, &[OutputFile::text("b.html", "2".into())]).unwrap();
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "2");
+        assert!(out.join(MARKER).is_file());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name() != "public").collect();
+        assert!(leftovers.is_empty());
+    }
+}

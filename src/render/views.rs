@@ -1,0 +1,235 @@
+//! Typed views handed to templates.
+//!
+//! Templates never see the content model directly: each page is turned into a
+//! [`PageView`] whose fields are named, typed and already rendered (Markdown to
+//! HTML, references to links), so a typo in a template is an error in Tera
+//! rather than a silently empty value.
+
+use crate::markdown::Heading;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A link to a page, with what a card or list item shows of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Page id.
+    pub id: String,
+    /// Page title.
+    pub title: String,
+    /// URL including the base path.
+    pub url: String,
+    /// Kind name (`case`).
+    pub kind: String,
+    /// Kind label (`Case`).
+    pub kind_label: String,
+    /// Short plain-text summary (may be empty).
+    pub summary: String,
+    /// Short labels: enum values such as innovation type and sector.
+    pub tags: Vec<String>,
+    /// The page's colour, if it has one.
+    pub color: Option<String>,
+}
+
+/// A front-matter value, rendered for display.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ValueView {
+    /// Plain text.
+    Text {
+        /// The text (escaped by the template).
+        text: String,
+    },
+    /// Rendered Markdown.
+    Html {
+        /// Safe HTML.
+        html: String,
+    },
+    /// A link to another page.
+    Link {
+        /// The target.
+        link: Box<LinkView>,
+    },
+    /// An enum value with its label and listing page.
+    Enum {
+        /// Value as written.
+        value: String,
+        /// Display label.
+        label: String,
+        /// Listing page of this value, if the field is a facet.
+        url: Option<String>,
+    },
+    /// An external URL.
+    Url {
+        /// The address.
+        href: String,
+    },
+    /// A list of values.
+    List {
+        /// The items.
+        items: Vec<ValueView>,
+    },
+    /// A mapping of values.
+    Object {
+        /// Values by key.
+        fields: BTreeMap<String, ValueView>,
+    },
+}
+
+/// A field with its label, for generic field tables.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    /// Field name.
+    pub name: String,
+    /// Display label.
+    pub label: String,
+    /// The rendered value.
+    pub value: ValueView,
+}
+
+/// Pages of one kind that refer to this page.
+#[derive(Debug, Clone, Serialize)]
+pub struct BacklinkGroup {
+    /// Kind name.
+    pub kind: String,
+    /// Plural label of the kind.
+    pub label: String,
+    /// The referring pages.
+    pub pages: Vec<LinkView>,
+}
+
+/// A related hub page and the pages the two share.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedView {
+    /// The related hub.
+    pub page: LinkView,
+    /// Number of shared pages.
+    pub count: usize,
+    /// The shared pages.
+    pub shared: Vec<LinkView>,
+}
+
+/// Where a page's content comes from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// Source file name.
+    pub file: String,
+    /// Human title of the source.
+    pub title: String,
+    /// Chapter or section.
+    pub section: String,
+}
+
+/// A chart drawn at build time.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// Inline SVG (safe: generated, all text escaped).
+    pub svg: String,
+    /// The data as rows for an accessible table.
+    pub rows: Vec<Vec<String>>,
+    /// Column headers of the table.
+    pub header: Vec<String>,
+}
+
+/// Everything a page template gets as `page`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// The page as a link.
+    pub link: LinkView,
+    /// Rendered summary (may be empty).
+    pub summary_html: String,
+    /// Rendered body.
+    pub body_html: String,
+    /// Headings of level 2 and 3, for a table of contents (empty on short pages).
+    pub toc: Vec<Heading>,
+    /// Fields in schema order, without title and summary.
+    pub fields: Vec<FieldView>,
+    /// The same values by field name.
+    pub field: BTreeMap<String, ValueView>,
+    /// Backlinks grouped by kind.
+    pub backlinks: Vec<BacklinkGroup>,
+    /// For hub pages: related hubs, most shared first.
+    pub related: Vec<RelatedView>,
+    /// Previous page of the same kind.
+    pub prev: Option<LinkView>,
+    /// Next page of the same kind.
+    pub next: Option<LinkView>,
+    /// The page's source.
+    pub source: Option<SourceView>,
+    /// Chart of a figure page.
+    pub chart: Option<ChartView>,
+    /// Source path of the page, relative to the site root.
+    pub path: String,
+}
+
+/// A navigation entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    /// Label.
+    pub title: String,
+    /// URL including the base path.
+    pub url: String,
+    /// Colour, for hub entries.
+    pub color: Option<String>,
+    /// Kind or page id this entry stands for.
+    pub key: String,
+}
+
+/// Site-wide values every template gets as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Base path (`/` or `/kursus/`), for links.
+    pub base: String,
+    /// Full base URL, for canonical links and the sitemap.
+    pub base_url: String,
+    /// Language code.
+    pub lang: String,
+    /// Hub pages (actor chapters) in order.
+    pub hubs: Vec<NavItem>,
+    /// Listing pages of the kinds, in declaration order.
+    pub sections: Vec<NavItem>,
+    /// UI strings from the theme's translation file.
+    pub ui: BTreeMap<String, String>,
+    /// Actor map SVG (safe), empty when there are no hubs.
+    pub hub_map: String,
+}
+
+/// A value of a facet field with its listing page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetValueView {
+    /// Display label.
+    pub label: String,
+    /// Listing URL.
+    pub url: String,
+    /// Number of pages with this value.
+    pub count: usize,
+}
+
+/// A facet field of a kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetView {
+    /// Field label.
+    pub label: String,
+    /// Values.
+    pub values: Vec<FacetValueView>,
+}
+
+/// Everything a listing template gets as `list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    /// Heading.
+    pub title: String,
+    /// URL including the base path.
+    pub url: String,
+    /// Kind name.
+    pub kind: String,
+    /// The listed pages.
+    pub items: Vec<LinkView>,
+    /// Facets of the kind, for filter links.
+    pub facets: Vec<FacetView>,
+    /// For a facet value's listing: the kind's listing.
+    pub parent: Option<NavItem>,
+}

@@ -1,0 +1,187 @@
+//! YAML parsing with limits, for `site.yaml` and page front matter.
+//!
+//! Front matter is written by people and sometimes pasted from elsewhere, so
+//! parsing is capped three ways before anything else looks at the data: the
+//! text size, the nesting depth, and the number of values after alias
+//! expansion (a "billion laughs" document of a few lines expands to billions
+//! of nodes). `serde_norway`, a maintained fork of `serde_yaml`, does the
+//! parsing and brings its own recursion and repetition limits as a second line.
+
+use serde_norway::Value;
+
+/// Limits applied to one YAML document.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest accepted text, in bytes.
+    pub max_bytes: usize,
+    /// Deepest accepted nesting of lists and mappings.
+    pub max_depth: usize,
+    /// Most values (after alias expansion) in one document.
+    pub max_nodes: usize,
+}
+
+impl Limits {
+    /// Limits for one page's front matter.
+    pub const FRONT_MATTER: Limits = Limits { max_bytes: 256 * 1024, max_depth: 16, max_nodes: 20_000 };
+    /// Limits for `site.yaml`.
+    pub const CONFIG: Limits = Limits { max_bytes: 1024 * 1024, max_depth: 24, max_nodes: 100_000 };
+}
+
+/// A YAML problem, at a 1-based line and column of the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line within the parsed text.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Parses `text` as one YAML document within `limits`.
+pub fn parse(text: &str, limits: Limits) -> Result<Value, YamlError> {
+    if text.len() > limits.max_bytes {
+        return Err(YamlError {
+            line: 1,
+            col: 1,
+            message: format!("YAML is {} bytes, more than the limit of {} bytes", text.len(), limits.max_bytes),
+            help: "keep long text in the Markdown body, not in the front matter".into(),
+        });
+    }
+    if let Some((line, col)) = first_tab_indent(text) {
+        return Err(YamlError {
+            line,
+            col,
+            message: "YAML indentation uses a tab".into(),
+            help: "indent with spaces; YAML does not allow tabs for indentation".into(),
+        });
+    }
+    let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e))?;
+    check_shape(&value, limits)?;
+    Ok(value)
+}
+
+fn from_serde(e: &serde_norway::Error) -> YamlError {
+    let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let raw = e.to_string();
+    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    YamlError { line, col, help: help_for(&message), message: format!("invalid YAML: {message}") }
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("recursion limit") || message.contains("repetition limit") {
+        "remove the deeply nested or repeated aliases (`&name` / `*name`)".into()
+    } else if message.contains("quoted scalar") {
+        "close the quote, or escape quotes inside the text".into()
+    } else if message.contains("mapping values are not allowed") {
+        "put text that contains `: ` in quotes".into()
+    } else if message.contains("did not find expected") {
+        "check the indentation: items of one list or mapping must line up".into()
+    } else {
+        "check the YAML syntax at this place: indentation, quotes and colons".into()
+    }
+}
+
+fn first_tab_indent(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        indent.find('\t').map(|col| (i + 1, indent[..col].chars().count() + 1))
+    })
+}
+
+fn check_shape(value: &Value, limits: Limits) -> Result<(), YamlError> {
+    let mut nodes = 0usize;
+    let depth = measure(value, 1, &mut nodes, limits.max_nodes);
+    if nodes > limits.max_nodes {
+        return Err(YamlError {
+            line: 1,
+            col: 1,
+            message: format!("YAML expands to more than {} values", limits.max_nodes),
+            help: "aliases (`*name`) that repeat anchors can multiply a small document; write the values out".into(),
+        });
+    }
+    if depth > limits.max_depth {
+        return Err(YamlError {
+            line: 1,
+            col: 1,
+            message: format!("YAML is nested {depth} levels deep, more than the limit of {}", limits.max_depth),
+            help: "flatten the structure".into(),
+        });
+    }
+    Ok(())
+}
+
+fn measure(value: &Value, depth: usize, nodes: &mut usize, max_nodes: usize) -> usize {
+    *nodes += 1;
+    if *nodes > max_nodes {
+        return depth;
+    }
+    match value {
+        Value::Sequence(items) => items.iter().map(|v| measure(v, depth + 1, nodes, max_nodes)).max().unwrap_or(depth),
+        Value::Mapping(map) => map.values().map(|v| measure(v, depth + 1, nodes, max_nodes)).max().unwrap_or(depth),
+        Value::Tagged(tagged) => measure(&tagged.value, depth, nodes, max_nodes),
+        _ => depth,
+    }
+}
+
+/// Where a top-level `key:` starts in `text`: 1-based line and column.
+pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.strip_prefix(key)?;
+        let rest = rest.trim_start_matches(' ');
+        rest.starts_with(':').then_some((i + 1, 1))
+    })
+}
+
+/// Where `needle` first occurs in `text` at or after 1-based `from_line`.
+pub fn locate_after(text: &str, from_line: usize, needle: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().skip(from_line.saturating_sub(1)).find_map(|(i, line)| {
+        line.find(needle).map(|b| (i + 1, line[..b].chars().count() + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut prev = 'a';
+        for name in 'b'..='i' {
+            doc.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+            prev = name;
+        }
+        let err = parse(&doc, Limits::FRONT_MATTER).unwrap_err();
+        assert!(err.message.contains("limit") || err.message.contains("more than"), "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let doc = format!("a: {}1{}", "[".repeat(40), "]".repeat(40));
+        let err = parse(&doc, Limits::FRONT_MATTER).unwrap_err();
+        assert!(err.message.contains("nested") || err.message.contains("recursion"), "{err:?}");
+    }
+
+    #[test]
+    fn tab_indentation_is_located() {
+        let err = parse("title: x\nlist:\n\t- a\n", Limits::FRONT_MATTER).unwrap_err();
+        assert_eq!((err.line, err.col), (3, 1));
+    }
+
+    #[test]
+    fn unclosed_quote_has_a_line() {
+        let err = parse("title: \"open\nsummary: x\n", Limits::FRONT_MATTER).unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"));
+        assert!(err.line >= 1);
+    }
+
+    #[test]
+    fn keys_are_located() {
+        let text = "title: x\nactors:\n  - borgere\n";
+        assert_eq!(locate_key(text, "actors"), Some((2, 1)));
+        assert_eq!(locate_after(text, 2, "borgere"), Some((3, 5)));
+    }
+}
