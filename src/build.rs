@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Overrides `base_url` from `site.yaml`.
     pub base_url: Option<String>,
+    /// Leave out the search index (faster; for checks and previews that do not search).
+    pub skip_search: bool,
 }
 
 /// A site built in memory.
@@ -56,8 +58,17 @@ pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let (mut files, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
+    let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
     diagnostics.extend(render_diagnostics);
+    if !options.skip_search && !diagnostics.has_errors() {
+        match crate::search::index(&docs, &config.language) {
+            Ok(index_files) => files.extend(index_files),
+            Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
+                format!("the search index could not be built: {e}"),
+            )),
+        }
+    }
     files.extend(static_files(&theme, &mut diagnostics));
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -82,5 +93,5 @@ fn static_files(theme: &theme::Theme, diagnostics: &mut Diagnostics) -> Vec<Outp
 
 /// Checks the site without writing anything: the same stages as [`build`].
 pub fn check(root: &Path) -> Result<Diagnostics, Diagnostics> {
-    build(&BuildOptions { root: root.to_path_buf(), base_url: None }).map(|b| b.warnings)
+    build(&BuildOptions { root: root.to_path_buf(), base_url: None, skip_search: true }).map(|b| b.warnings)
 }

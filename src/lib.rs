@@ -20,5 +20,6 @@ pub mod graph;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod yaml;

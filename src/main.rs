@@ -47,7 +47,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone() };
+    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), skip_search: false };
     let built = match build::build(&options) {
         Ok(built) => built,
         Err(diagnostics) => return fail(&diagnostics, "build"),

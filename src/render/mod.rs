@@ -14,6 +14,7 @@ use crate::content::{FieldValue, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::graph::{Graph, PageIdx};
 use crate::markdown::{self, LinkTarget, Resolved};
+use crate::search::SearchDoc;
 use crate::slug::slugify;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -64,14 +65,18 @@ impl<'a> Renderer<'a> {
         Renderer { config, pages, graph, theme, base, by_kind }
     }
 
-    /// Renders every page, listing and site file.
-    pub fn render_all(&self) -> (Vec<OutputFile>, Diagnostics) {
-        let results: Vec<Result<OutputFile, Diagnostic>> = (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
+    /// Renders every page, listing and site file; also returns each page as the search index sees it.
+    pub fn render_all(&self) -> (Vec<OutputFile>, Vec<SearchDoc>, Diagnostics) {
+        let results: Vec<Result<(OutputFile, SearchDoc), Diagnostic>> = (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
         let mut files = Vec::with_capacity(results.len() + 64);
+        let mut docs = Vec::with_capacity(results.len());
         let mut diagnostics = Diagnostics::new();
         for r in results {
             match r {
-                Ok(f) => files.push(f),
+                Ok((f, doc)) => {
+                    files.push(f);
+                    docs.push(doc);
+                }
                 Err(d) => diagnostics.push(d),
             }
         }
@@ -82,11 +87,11 @@ impl<'a> Renderer<'a> {
             }
         }
         files.push(OutputFile::text("sitemap.xml", self.sitemap()));
-        (files, diagnostics)
+        (files, docs, diagnostics)
     }
 
-    /// Renders the page at index `i`.
-    pub fn render_page(&self, i: PageIdx) -> Result<OutputFile, Diagnostic> {
+    /// Renders the page at index `i`, and its document for the search index.
+    pub fn render_page(&self, i: PageIdx) -> Result<(OutputFile, SearchDoc), Diagnostic> {
         let page = &self.pages[i];
         let view = self.page_view(i);
         let kind = &self.config.kinds[page.kind];
@@ -100,7 +105,48 @@ impl<'a> Renderer<'a> {
         let mut ctx = tera::Context::new();
         ctx.insert("page", &view);
         let html = self.theme.tera.render(&template, &ctx).map_err(|e| render_error(&e, &template, &page.path))?;
-        Ok(OutputFile::text(format!("{}index.html", page.url), html))
+        let doc = self.search_doc(i, &view);
+        Ok((OutputFile::text(format!("{}index.html", page.url), html), doc))
+    }
+
+    fn search_doc(&self, i: PageIdx, view: &PageView) -> SearchDoc {
+        let page = &self.pages[i];
+        let kind = &self.config.kinds[page.kind];
+        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let ui = |key: &str, fallback: &str| self.theme.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string());
+        filters.entry(ui("filter_kind", "Type")).or_default().push(kind.label.clone());
+        for def in kind.fields.iter().filter(|d| d.facet) {
+            let labels = enum_labels(&def.ty, page.fields.get(&def.name));
+            if !labels.is_empty() {
+                filters.entry(def.label.clone()).or_default().extend(labels);
+            }
+        }
+        let hub_name = ui("filter_hub", "Aktør");
+        let hubs = self.hubs_of(i);
+        if !hubs.is_empty() {
+            filters.insert(hub_name, hubs);
+        }
+        let mut body_html = view.body_html.clone();
+        for f in &view.fields {
+            body_html.push_str(&value_plain_html(&f.value));
+        }
+        SearchDoc { url: page.url.clone(), title: page.title.clone(), kind_label: kind.label.clone(), summary_html: view.summary_html.clone(), body_html, filters }
+    }
+
+    /// Titles of the hub pages page `i` belongs to: itself if it is one, or those it refers to in fields.
+    fn hubs_of(&self, i: PageIdx) -> Vec<String> {
+        let Some(hub) = self.config.hub.as_deref() else { return Vec::new() };
+        let is_hub = |p: PageIdx| self.config.kinds[self.pages[p].kind].name == hub;
+        if is_hub(i) {
+            return vec![self.pages[i].title.clone()];
+        }
+        let mut titles: Vec<String> = self.graph.outgoing[i]
+            .iter()
+            .filter(|e| matches!(e.via, crate::graph::Via::Field(_)) && is_hub(e.page))
+            .map(|e| self.pages[e.page].title.clone())
+            .collect();
+        titles.dedup();
+        titles
     }
 
     fn url(&self, i: PageIdx) -> String {
@@ -428,6 +474,19 @@ fn render_error(e: &tera::Error, template: &str, page: &str) -> Diagnostic {
     }
     Diagnostic::error(Location::new(page, 1, 1), format!("template `{template}` failed to render this page: {}", chain.join(": ")))
         .with_help("fix the template, or the page data it trips over")
+}
+
+/// A field value as text for the search index: HTML kept, links reduced to their titles.
+fn value_plain_html(value: &ValueView) -> String {
+    match value {
+        ValueView::Text { text } => format!("<p>{}</p>", charts::escape(text)),
+        ValueView::Html { html } => html.clone(),
+        ValueView::Link { link } => format!("<p>{}</p>", charts::escape(&link.title)),
+        ValueView::Enum { label, .. } => format!("<p>{}</p>", charts::escape(label)),
+        ValueView::Url { .. } => String::new(),
+        ValueView::List { items } => items.iter().map(value_plain_html).collect(),
+        ValueView::Object { fields } => fields.values().map(value_plain_html).collect(),
+    }
 }
 
 fn enum_values(ty: &FieldType) -> Vec<crate::config::EnumValue> {

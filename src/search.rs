@@ -1,0 +1,165 @@
+//! Search: a Pagefind index built in-process from the pages the build holds.
+//!
+//! Each page is handed to the `pagefind` library as a small synthetic HTML
+//! document made for indexing — title, summary and body with weights, the
+//! page's filters (kind, hub, facet values) and metadata — rather than the
+//! full themed page, so navigation and footers never pollute results.
+//!
+//! Danish readers often type without æ, ø and å (`Bronderslev`, `tandlaege`).
+//! Pagefind folds accents (å → a) but not ø or æ, so every word with a Danish
+//! letter is also indexed in its transliterated (`oe`, `ae`, `aa`) and plain
+//! (`o`, `a`) spellings.
+
+use crate::charts::escape;
+use crate::render::OutputFile;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Folder of the search bundle in the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// One page as the search index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    /// Site-relative URL without the base path (`cases/x/`).
+    pub url: String,
+    /// Page title.
+    pub title: String,
+    /// Kind label shown with each result.
+    pub kind_label: String,
+    /// Summary as HTML.
+    pub summary_html: String,
+    /// Body and other text fields as HTML.
+    pub body_html: String,
+    /// Filter name → values.
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+impl SearchDoc {
+    /// The synthetic document fed to Pagefind.
+    pub fn to_html(&self, lang: &str) -> String {
+        let mut html = format!(
+            "<!doctype html><html lang=\"{}\"><head><title>{}</title></head><body><main data-pagefind-body>",
+            escape(lang),
+            escape(&self.title)
+        );
+        html.push_str(&format!("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">{}</h1>", escape(&self.title)));
+        html.push_str(&format!("<span data-pagefind-meta=\"kind:{}\"></span>", escape(&self.kind_label)));
+        for (name, values) in &self.filters {
+            for value in values {
+                html.push_str(&format!("<span data-pagefind-filter=\"{}:{}\"></span>", escape(name), escape(value)));
+            }
+        }
+        if !self.summary_html.is_empty() {
+            html.push_str(&format!("<div data-pagefind-weight=\"5\">{}</div>", self.summary_html));
+        }
+        html.push_str(&self.body_html);
+        let title_folds = folded_words(&self.title);
+        if !title_folds.is_empty() {
+            html.push_str(&format!("<p data-pagefind-weight=\"8\">{}</p>", escape(&title_folds.join(" "))));
+        }
+        let text_folds = folded_words(&format!("{} {}", strip_tags(&self.summary_html), strip_tags(&self.body_html)));
+        if !text_folds.is_empty() {
+            html.push_str(&format!("<p data-pagefind-weight=\"0.5\">{}</p>", escape(&text_folds.join(" "))));
+        }
+        html.push_str("</main></body></html>");
+        html
+    }
+}
+
+/// Text of `html` with tags removed (entities left as they are: only words matter).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The spellings without Danish letters of every word in `text` that has one.
+pub fn folded_words(text: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().any(is_danish_letter)) {
+        let lower = word.to_lowercase();
+        out.insert(crate::slug::transliterate(&lower));
+        out.insert(plain_fold(&lower));
+    }
+    out.into_iter().collect()
+}
+
+fn is_danish_letter(c: char) -> bool {
+    matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å')
+}
+
+fn plain_fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'æ' => 'a',
+            'ø' => 'o',
+            'å' => 'a',
+            c => c,
+        })
+        .collect()
+}
+
+/// Builds the Pagefind index for `docs`; returns its files under [`BUNDLE_DIR`].
+pub fn index(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(index_async(docs, lang))
+}
+
+async fn index_async(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, String> {
+    let options = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_string()).build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+    for doc in docs {
+        index.add_html_file(None, Some(doc.url.clone()), doc.to_html(lang)).await.map_err(|e| format!("{}: {e}", doc.url))?;
+    }
+    let files = index.get_files().await.map_err(|e| e.to_string())?;
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let rel = f.filename.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            OutputFile { path: format!("{BUNDLE_DIR}/{rel}"), bytes: f.contents }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn danish_words_are_folded_two_ways() {
+        let words = folded_words("Brønderslev og Hjørring, tandlæge på Ærø");
+        for w in ["broenderslev", "bronderslev", "hjoerring", "hjorring", "tandlaege", "tandlage", "paa", "aeroe", "aro"] {
+            assert!(words.contains(&w.to_string()), "{w} in {words:?}");
+        }
+        assert!(!words.contains(&"og".to_string()));
+    }
+
+    #[test]
+    fn synthetic_html_escapes_titles_and_carries_filters() {
+        let mut filters = BTreeMap::new();
+        filters.insert("Type".to_string(), vec!["Case".to_string()]);
+        let doc = SearchDoc { url: "cases/x/".into(), title: "<script>alert(1)</script>".into(), kind_label: "Case".into(), filters, ..SearchDoc::default() };
+        let html = doc.to_html("da");
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("data-pagefind-filter=\"Type:Case\""));
+    }
+
+    #[test]
+    fn the_index_is_built_in_memory() {
+        let doc = SearchDoc { url: "a/".into(), title: "Brønderslev".into(), kind_label: "Case".into(), body_html: "<p>Unge i job</p>".into(), ..SearchDoc::default() };
+        let files = index(&[doc], "da").unwrap();
+        assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"), "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
+        assert!(files.iter().any(|f| f.path.starts_with("pagefind/index/")));
+    }
+}

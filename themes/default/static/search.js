@@ -1,0 +1,203 @@
+// Search for ledestjerne sites: a box in the header on every page (shortcut "/",
+// arrow keys, Enter, Escape) and a search page that reads ?q= and filters from
+// the URL. Results come from the Pagefind index built with the site. All text
+// from the index is inserted with textContent; only <mark> is rebuilt as markup.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var base = script ? script.src.replace(/search\.js(\?.*)?$/, "") : "/";
+  var pagefindPromise = null;
+
+  function pagefind() {
+    if (!pagefindPromise) {
+      pagefindPromise = import(base + "pagefind/pagefind.js").then(function (pf) {
+        return pf.options({ excerptLength: 22 }).then(function () { return pf; });
+      });
+    }
+    return pagefindPromise;
+  }
+
+  // Rebuilds a Pagefind excerpt (text with <mark>) as DOM nodes without parsing it as live HTML.
+  function excerptNodes(excerpt) {
+    var frag = document.createDocumentFragment();
+    var parts = String(excerpt).split(/(<mark>|<\/mark>)/);
+    var marked = false;
+    var parser = new DOMParser();
+    parts.forEach(function (part) {
+      if (part === "<mark>") { marked = true; return; }
+      if (part === "</mark>") { marked = false; return; }
+      var text = parser.parseFromString("<!doctype html><body>" + part, "text/html").body.textContent;
+      if (!text) return;
+      if (marked) {
+        var m = document.createElement("mark");
+        m.textContent = text;
+        frag.appendChild(m);
+      } else {
+        frag.appendChild(document.createTextNode(text));
+      }
+    });
+    return frag;
+  }
+
+  function resultItem(data, id) {
+    var li = document.createElement("li");
+    li.className = "search-result";
+    if (id) { li.id = id; li.setAttribute("role", "option"); }
+    var a = document.createElement("a");
+    a.href = data.url;
+    a.textContent = (data.meta && data.meta.title) || data.url;
+    li.appendChild(a);
+    if (data.meta && data.meta.kind) {
+      var kind = document.createElement("span");
+      kind.className = "search-kind";
+      kind.textContent = data.meta.kind;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(kind);
+    }
+    var p = document.createElement("p");
+    p.className = "search-excerpt";
+    p.appendChild(excerptNodes(data.excerpt || ""));
+    li.appendChild(p);
+    return li;
+  }
+
+  function run(query, filters, limit) {
+    return pagefind().then(function (pf) {
+      return pf.search(query, { filters: filters || {} });
+    }).then(function (search) {
+      var slice = search.results.slice(0, limit);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+        return { total: search.results.length, data: data };
+      });
+    });
+  }
+
+  function statusText(n) {
+    return n === 0 ? "Ingen resultater" : n === 1 ? "1 resultat" : n + " resultater";
+  }
+
+  // ---- the box in the header ----
+  function setupBox() {
+    var input = document.getElementById("search-input");
+    if (!input) return;
+    var form = input.form;
+    var list = document.createElement("ul");
+    list.id = "search-dropdown";
+    list.className = "search-dropdown";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Søgeresultater");
+    list.hidden = true;
+    form.appendChild(list);
+    var live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    form.appendChild(live);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-controls", "search-dropdown");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-autocomplete", "list");
+    var active = -1;
+    var seq = 0;
+
+    function items() { return list.querySelectorAll("li.search-result"); }
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; input.removeAttribute("aria-activedescendant"); }
+    function highlight(i) {
+      var all = items();
+      if (!all.length) return;
+      active = (i + all.length) % all.length;
+      all.forEach(function (el, j) { el.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+    function update() {
+      var q = input.value.trim();
+      var mine = ++seq;
+      if (!q) { close(); return; }
+      run(q, {}, 8).then(function (res) {
+        if (mine !== seq) return;
+        list.textContent = "";
+        res.data.forEach(function (d, i) { list.appendChild(resultItem(d, "search-option-" + i)); });
+        list.hidden = res.data.length === 0;
+        input.setAttribute("aria-expanded", res.data.length ? "true" : "false");
+        live.textContent = statusText(res.total);
+        active = -1;
+      }).catch(function () { live.textContent = "Søgningen kunne ikke indlæses."; });
+    }
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        var link = items()[active].querySelector("a");
+        if (link) window.location.href = link.href;
+      }
+    });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+      if (e.key === "/" && !typing) { e.preventDefault(); input.focus(); }
+    });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+  }
+
+  // ---- the search page ----
+  function setupPage() {
+    var target = document.getElementById("search-results");
+    if (!target) return;
+    var params = new URLSearchParams(window.location.search);
+    var q = (params.get("q") || "").trim();
+    var pageInput = document.getElementById("search-page-input");
+    var status = document.getElementById("search-status");
+    var filterBox = document.getElementById("search-filters");
+    if (pageInput) pageInput.value = q;
+    var headerInput = document.getElementById("search-input");
+    if (headerInput && !headerInput.value) headerInput.value = q;
+    var chosen = {};
+    params.forEach(function (value, key) { if (key !== "q" && value) chosen[key] = value; });
+
+    pagefind().then(function (pf) { return pf.filters(); }).then(function (available) {
+      if (!filterBox) return;
+      Object.keys(available).sort().forEach(function (name) {
+        var label = document.createElement("label");
+        label.textContent = name + " ";
+        var select = document.createElement("select");
+        select.name = name;
+        var any = document.createElement("option");
+        any.value = "";
+        any.textContent = "Alle";
+        select.appendChild(any);
+        Object.keys(available[name]).sort(function (a, b) { return a.localeCompare(b, "da"); }).forEach(function (v) {
+          var o = document.createElement("option");
+          o.value = v;
+          o.textContent = v + " (" + available[name][v] + ")";
+          if (chosen[name] === v) o.selected = true;
+          select.appendChild(o);
+        });
+        label.appendChild(select);
+        filterBox.appendChild(label);
+      });
+    }).catch(function () {});
+
+    if (!q && Object.keys(chosen).length === 0) {
+      if (status) status.textContent = "Skriv et eller flere ord for at søge.";
+      return;
+    }
+    if (status) status.textContent = "Søger …";
+    run(q || null, chosen, 50).then(function (res) {
+      target.textContent = "";
+      var ol = document.createElement("ol");
+      ol.className = "search-results";
+      res.data.forEach(function (d) { ol.appendChild(resultItem(d)); });
+      target.appendChild(ol);
+      if (status) status.textContent = statusText(res.total) + (q ? " for »" + q + "«" : "");
+    }).catch(function () {
+      if (status) status.textContent = "Søgningen kunne ikke indlæses.";
+    });
+  }
+
+  function start() { setupBox(); setupPage(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
