@@ -65,6 +65,8 @@ pub struct Kind {
     pub sort: Option<String>,
     /// Declared fields, in order.
     pub fields: Vec<FieldDef>,
+    /// How much the text of this kind's pages counts in search (1 = normal).
+    pub search_weight: f64,
 }
 
 impl Kind {
@@ -218,6 +220,7 @@ struct RawKind {
     plural: Option<String>,
     title_field: Option<String>,
     sort: Option<String>,
+    search_weight: Option<f64>,
     fields: Mapping,
 }
 
@@ -337,6 +340,7 @@ impl Resolver<'_> {
             title_field,
             sort: raw.sort,
             fields,
+            search_weight: raw.search_weight.unwrap_or(1.0).clamp(0.0, 10.0),
         }
     }
 

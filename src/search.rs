@@ -32,6 +32,8 @@ pub struct SearchDoc {
     pub body_html: String,
     /// Filter name → values.
     pub filters: BTreeMap<String, Vec<String>>,
+    /// Weight of the summary and body text relative to other pages (1 = normal).
+    pub weight: f64,
 }
 
 impl SearchDoc {
@@ -49,17 +51,18 @@ impl SearchDoc {
                 html.push_str(&format!("<span data-pagefind-filter=\"{}:{}\"></span>", escape(name), escape(value)));
             }
         }
+        let w = |base: f64| format!("{:.2}", (base * self.weight).clamp(0.0, 10.0));
         if !self.summary_html.is_empty() {
-            html.push_str(&format!("<div data-pagefind-weight=\"5\">{}</div>", self.summary_html));
+            html.push_str(&format!("<div data-pagefind-weight=\"{}\">{}</div>", w(4.0), self.summary_html));
         }
-        html.push_str(&self.body_html);
+        html.push_str(&format!("<div data-pagefind-weight=\"{}\">{}</div>", w(1.0), self.body_html));
         let title_folds = folded_words(&self.title);
         if !title_folds.is_empty() {
-            html.push_str(&format!("<p data-pagefind-weight=\"8\">{}</p>", escape(&title_folds.join(" "))));
+            html.push_str(&format!("<p data-pagefind-weight=\"10\">{}</p>", escape(&title_folds.join(" "))));
         }
         let text_folds = folded_words(&format!("{} {}", strip_tags(&self.summary_html), strip_tags(&self.body_html)));
         if !text_folds.is_empty() {
-            html.push_str(&format!("<p data-pagefind-weight=\"0.5\">{}</p>", escape(&text_folds.join(" "))));
+            html.push_str(&format!("<p data-pagefind-weight=\"{}\">{}</p>", w(1.0), escape(&text_folds.join(" "))));
         }
         html.push_str("</main></body></html>");
         html
@@ -88,26 +91,29 @@ pub fn strip_tags(html: &str) -> String {
 pub fn folded_words(text: &str) -> Vec<String> {
     let mut out = BTreeSet::new();
     for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().any(is_danish_letter)) {
-        let lower = word.to_lowercase();
-        out.insert(crate::slug::transliterate(&lower));
-        out.insert(plain_fold(&lower));
+        out.extend(spellings(&word.to_lowercase()));
     }
     out.into_iter().collect()
 }
 
-fn is_danish_letter(c: char) -> bool {
-    matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å')
+/// Every spelling of `word` with each of æ, ø, å written either the Danish
+/// transliterated way (`ae`, `oe`, `aa`) or plain (`a`, `o`, `a`): at most
+/// eight, since the choice is made per letter, not per occurrence.
+fn spellings(word: &str) -> Vec<String> {
+    const LETTERS: [(char, &str, &str); 3] = [('æ', "ae", "a"), ('ø', "oe", "o"), ('å', "aa", "a")];
+    let mut variants = vec![word.to_string()];
+    for (letter, long, short) in LETTERS {
+        if !word.contains(letter) {
+            continue;
+        }
+        variants = variants.iter().flat_map(|v| [v.replace(letter, long), v.replace(letter, short)]).collect();
+    }
+    variants.retain(|v| !v.chars().any(is_danish_letter));
+    variants
 }
 
-fn plain_fold(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'æ' => 'a',
-            'ø' => 'o',
-            'å' => 'a',
-            c => c,
-        })
-        .collect()
+fn is_danish_letter(c: char) -> bool {
+    matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å')
 }
 
 /// Builds the Pagefind index for `docs`; returns its files under [`BUNDLE_DIR`].
@@ -139,17 +145,24 @@ mod tests {
     #[test]
     fn danish_words_are_folded_two_ways() {
         let words = folded_words("Brønderslev og Hjørring, tandlæge på Ærø");
-        for w in ["broenderslev", "bronderslev", "hjoerring", "hjorring", "tandlaege", "tandlage", "paa", "aeroe", "aro"] {
+        for w in ["broenderslev", "bronderslev", "hjoerring", "hjorring", "tandlaege", "tandlage", "paa", "aeroe", "aro", "aeroe", "aero", "aroe"] {
             assert!(words.contains(&w.to_string()), "{w} in {words:?}");
         }
         assert!(!words.contains(&"og".to_string()));
     }
 
     #[test]
+    fn mixed_spellings_are_covered() {
+        let words = folded_words("Værktøjsnavigatøren");
+        assert!(words.contains(&"vaerktojsnavigatoren".to_string()), "{words:?}");
+        assert_eq!(words.len(), 4);
+    }
+
+    #[test]
     fn synthetic_html_escapes_titles_and_carries_filters() {
         let mut filters = BTreeMap::new();
         filters.insert("Type".to_string(), vec!["Case".to_string()]);
-        let doc = SearchDoc { url: "cases/x/".into(), title: "<script>alert(1)</script>".into(), kind_label: "Case".into(), filters, ..SearchDoc::default() };
+        let doc = SearchDoc { url: "cases/x/".into(), title: "<script>alert(1)</script>".into(), kind_label: "Case".into(), filters, weight: 1.0, ..SearchDoc::default() };
         let html = doc.to_html("da");
         assert!(!html.contains("<script>"));
         assert!(html.contains("data-pagefind-filter=\"Type:Case\""));
@@ -157,7 +170,7 @@ mod tests {
 
     #[test]
     fn the_index_is_built_in_memory() {
-        let doc = SearchDoc { url: "a/".into(), title: "Brønderslev".into(), kind_label: "Case".into(), body_html: "<p>Unge i job</p>".into(), ..SearchDoc::default() };
+        let doc = SearchDoc { url: "a/".into(), title: "Brønderslev".into(), kind_label: "Case".into(), body_html: "<p>Unge i job</p>".into(), weight: 1.0, ..SearchDoc::default() };
         let files = index(&[doc], "da").unwrap();
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"), "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
         assert!(files.iter().any(|f| f.path.starts_with("pagefind/index/")));

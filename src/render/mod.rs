@@ -130,7 +130,7 @@ impl<'a> Renderer<'a> {
         for f in &view.fields {
             body_html.push_str(&value_plain_html(&f.value));
         }
-        SearchDoc { url: page.url.clone(), title: page.title.clone(), kind_label: kind.label.clone(), summary_html: view.summary_html.clone(), body_html, filters }
+        SearchDoc { url: page.url.clone(), title: page.title.clone(), kind_label: kind.label.clone(), summary_html: view.summary_html.clone(), body_html, filters, weight: kind.search_weight }
     }
 
     /// Titles of the hub pages page `i` belongs to: itself if it is one, or those it refers to in fields.

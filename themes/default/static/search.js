@@ -11,7 +11,10 @@
   function pagefind() {
     if (!pagefindPromise) {
       pagefindPromise = import(base + "pagefind/pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 22 }).then(function () { return pf; });
+        // Long pages that are *about* a term (an actor chapter) should not lose to
+        // short pages that merely mention it, so page length counts for little
+        // and the title counts for much.
+        return pf.options({ excerptLength: 22, ranking: { pageLength: 0.1, metaWeights: { title: 6 } } }).then(function () { return pf; });
       });
     }
     return pagefindPromise;
@@ -127,7 +130,7 @@
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
-      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Escape" && !list.hidden) { e.preventDefault(); close(); }
       else if (e.key === "Enter" && active >= 0) {
         e.preventDefault();
         var link = items()[active].querySelector("a");
