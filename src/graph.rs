@@ -151,8 +151,8 @@ impl Graph {
         let target_kind = &config.kinds[pages[target].kind];
         match kind {
             Some(k) if target_kind.name != k => Err((
-                format!("`{id}` is a {}, not a {k}", target_kind.name),
-                format!("refer to a `{k}` page here, or move the reference to a field for {} pages", target_kind.name),
+                format!("`{id}` is a page of kind `{}`, but this field needs kind `{k}`", target_kind.name),
+                format!("refer to a page of kind `{k}` here, or move the reference to a field for `{}` pages", target_kind.name),
             )),
             _ => Ok(target),
         }

@@ -64,16 +64,35 @@ pub fn parse(text: &str, limits: Limits) -> Result<Value, YamlError> {
 }
 
 fn from_serde(e: &serde_norway::Error) -> YamlError {
-    let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let raw = e.to_string();
-    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    // "… while scanning a quoted scalar at line 1 column 8": the place where the
+    // unfinished construct starts is where the editor must look, not where the
+    // parser gave up (often the end of the front matter).
+    if let Some((_, context)) = raw.split_once(" while scanning ")
+        && let Some((l, c)) = line_column_in(context)
+    {
+        (line, col) = (l, c);
+    }
+    let mut message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    if raw.contains("while scanning a quoted scalar") {
+        message = "a quoted value is never closed (quoted scalar)".into();
+    }
     YamlError { line, col, help: help_for(&message), message: format!("invalid YAML: {message}") }
+}
+
+/// The first `line N column M` in `text`.
+fn line_column_in(text: &str) -> Option<(usize, usize)> {
+    let rest = &text[text.find("line ")? + 5..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
 }
 
 fn help_for(message: &str) -> String {
     if message.contains("recursion limit") || message.contains("repetition limit") {
         "remove the deeply nested or repeated aliases (`&name` / `*name`)".into()
-    } else if message.contains("quoted scalar") {
+    } else if message.contains("quoted scalar") || message.contains("end of stream") {
         "close the quote, or escape quotes inside the text".into()
     } else if message.contains("mapping values are not allowed") {
         "put text that contains `: ` in quotes".into()
@@ -176,6 +195,13 @@ mod tests {
         let err = parse("title: \"open\nsummary: x\n", Limits::FRONT_MATTER).unwrap_err();
         assert!(err.message.starts_with("invalid YAML"));
         assert!(err.line >= 1);
+    }
+
+    #[test]
+    fn unclosed_quote_points_at_the_quote() {
+        let err = parse("title: \"Skat i balance\nsummary: x\n", Limits::FRONT_MATTER).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 8), "{err:?}");
+        assert!(err.help.contains("close the quote"), "{err:?}");
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
             out.values.insert(def.name.clone(), v);
         }
     }
-    for def in kind.fields.iter().filter(|d| d.required && !out.values.contains_key(&d.name)) {
+    for def in kind.fields.iter().filter(|d| d.required && map.get(d.name.as_str()).is_none_or(Value::is_null)) {
         let (line, col) = yaml::locate_key(&split.yaml, &def.name).map_or((0, 1), |(l, c)| (l, c));
         let location = if line == 0 { Location::new(path, 1, 1) } else { ctx.at(line, col) };
         diagnostics.push(
@@ -131,6 +131,12 @@ impl Ctx<'_> {
         self.at(l, c)
     }
 
+    /// The token written at 1-based YAML `line`, character column `col`.
+    fn raw_token(&self, line: usize, col: usize) -> String {
+        let text = self.yaml.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+        text.chars().skip(col.saturating_sub(1)).take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#')).collect()
+    }
+
     fn id(&self, value: &Value, line: usize, diagnostics: &mut Diagnostics) -> Option<String> {
         match value.as_str() {
             Some(id) if crate::slug::is_slug(id) => Some(id.to_string()),
@@ -158,8 +164,13 @@ impl Ctx<'_> {
         };
         match result {
             Ok(v) => Some(v),
-            Err((message, help)) => {
+            Err((message, mut help)) => {
                 let location = self.find(line, &scalar_text(value));
+                if let (FieldType::String | FieldType::Text, Value::Number(_)) = (ty, value) {
+                    // Quote what the editor wrote (`5.10`), not the number YAML read (`5.1`).
+                    let raw = self.raw_token(location.line + 1 - self.first_line, location.col);
+                    help = format!("put the value in quotes: \"{raw}\"");
+                }
                 diagnostics.push(Diagnostic::error(location, format!("field `{field}`: {message}")).with_help(help));
                 None
             }
