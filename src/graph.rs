@@ -88,7 +88,7 @@ impl Graph {
     /// The page a link target points at, if it exists.
     pub fn target(&self, from: &Page, target: &LinkTarget) -> Option<PageIdx> {
         match target {
-            LinkTarget::Page { id, .. } => self.by_id.get(id).copied(),
+            LinkTarget::Page { id, .. } | LinkTarget::Embed(id) => self.by_id.get(id).copied(),
             LinkTarget::File { path, .. } => self.by_path.get(&join_relative(&from.path, path)?).copied(),
             LinkTarget::Anchor(_) => self.by_path.get(&from.path).copied(),
             LinkTarget::Other(_) => None,
@@ -177,6 +177,13 @@ impl Graph {
     fn check_link(&self, i: PageIdx, page: &Page, target: &LinkTarget, pages: &[Page]) -> Result<Option<PageIdx>, (String, String)> {
         let (idx, anchor) = match target {
             LinkTarget::Other(_) => return Ok(None),
+            LinkTarget::Embed(id) => {
+                let idx = self.by_id.get(id).copied().ok_or_else(|| (format!("cannot embed `{id}`: no page with that id"), "embed a figure page by its id: ![[figur-5-3]]".to_string()))?;
+                if !pages[idx].fields.contains_key("data") {
+                    return Err((format!("cannot embed `{id}`: it has no chart data"), "only pages with `data` (figures) can be embedded; link to it with [[id]] instead".to_string()));
+                }
+                (idx, None)
+            }
             LinkTarget::Anchor(a) => (i, Some(a)),
             LinkTarget::Page { id, anchor } => {
                 let candidates: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();

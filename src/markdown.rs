@@ -53,6 +53,8 @@ pub enum LinkTarget {
     },
     /// `#anchor` on the same page.
     Anchor(String),
+    /// `![[id]]`: the page's chart embedded in this one.
+    Embed(String),
     /// Anything else that is allowed: an external or site-relative URL.
     Other(String),
 }
@@ -99,6 +101,9 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
                     Ok(target) => out.links.push(OutLink { target, offset: range.start }),
                     Err((message, help)) => out.problems.push(Problem { offset: range.start, message, help }),
                 }
+            }
+            Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
+                out.links.push(OutLink { target: LinkTarget::Embed(dest_url.trim().to_string()), offset: range.start });
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 if let Err((message, help)) = check_scheme(dest_url) {
@@ -195,6 +200,40 @@ fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
+/// Replaces `![[id]]` embeds with the resolver's HTML. An embed alone in its
+/// paragraph replaces the paragraph (a `<figure>` may not sit inside `<p>`).
+fn embed_blocks<'e>(events: Vec<Event<'e>>, resolve: &dyn Fn(&LinkTarget) -> Option<Resolved>) -> Vec<Event<'e>> {
+    let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) = &events[i] else {
+            out.push(events[i].clone());
+            i += 1;
+            continue;
+        };
+        let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::Image))).map_or(events.len(), |p| i + p);
+        let id = dest_url.trim().to_string();
+        let html = resolve(&LinkTarget::Embed(id.clone())).and_then(|r| r.embed);
+        let alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph))) && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+        match html {
+            Some(html) if alone => {
+                out.pop();
+                out.push(Event::Html(html.into()));
+                i = end + 2;
+            }
+            Some(html) => {
+                out.push(Event::InlineHtml(html.into()));
+                i = end + 1;
+            }
+            None => {
+                out.extend([Event::Start(Tag::Emphasis), Event::Text(id.into()), Event::End(TagEnd::Emphasis)]);
+                i = end + 1;
+            }
+        }
+    }
+    out
+}
+
 /// A resolved internal link: URL and the target's title.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
@@ -202,11 +241,25 @@ pub struct Resolved {
     pub url: String,
     /// Title of the target page (link text for `[[id]]`).
     pub title: String,
+    /// For [`LinkTarget::Embed`]: the HTML to put in place of the embed.
+    pub embed: Option<String>,
 }
 
 /// Renders `source` to HTML. `resolve` maps internal links to URLs; unresolved ones become plain text.
 pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) -> Option<Resolved>) -> (String, Vec<Heading>) {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(source, options()).collect();
+    let parsed = Parser::new_ext(source, options());
+    // Raw HTML from content becomes text before embeds add the only HTML that is let through.
+    let escaped: Vec<Event<'_>> = if allow_raw_html {
+        parsed.collect()
+    } else {
+        parsed
+            .map(|e| match e {
+                Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+                e => e,
+            })
+            .collect()
+    };
+    let mut events = embed_blocks(escaped, resolve);
     let heads = headings(events.iter());
     let mut heading_index = 0;
     let mut skip_wiki_text = false;
@@ -224,7 +277,7 @@ pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) 
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let target = classify(&dest_url, link_type).ok();
                 let resolved = target.as_ref().and_then(|t| match t {
-                    LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new() }),
+                    LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new(), embed: None }),
                     t => resolve(t),
                 });
                 match resolved {
@@ -261,7 +314,6 @@ pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) 
                 let ok = open_images.pop().unwrap_or(true);
                 out_events.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis }));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !allow_raw_html => out_events.push(Event::Text(html)),
             other => out_events.push(other),
         }
     }
@@ -279,6 +331,12 @@ mod tests {
             LinkTarget::Page { id, anchor } if id == "borgere" => Some(Resolved {
                 url: format!("/aktoerer/borgere/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
                 title: "Borgere".into(),
+                embed: None,
+            }),
+            LinkTarget::Embed(id) if id == "figur-1" => Some(Resolved {
+                url: "/figurer/figur-1/".into(),
+                title: "Figur".into(),
+                embed: Some("<figure class=\"embed\"><svg></svg></figure>".into()),
             }),
             _ => None,
         }
@@ -328,6 +386,20 @@ mod tests {
         let (html, _) = render(src, false, &resolver);
         assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
         assert!(scan(src, true).problems.is_empty());
+    }
+
+    #[test]
+    fn embeds_replace_their_paragraph() {
+        let (html, _) = render("Før\n\n![[figur-1]]\n\nEfter ![[ukendt]]", false, &resolver);
+        assert_eq!(html, "<p>Før</p>\n<figure class=\"embed\"><svg></svg></figure>\n<p>Efter <em>ukendt</em></p>\n");
+        let s = scan("![[figur-1]]", false);
+        assert_eq!(s.links[0].target, LinkTarget::Embed("figur-1".into()));
+    }
+
+    #[test]
+    fn raw_html_that_looks_like_an_embed_is_still_escaped() {
+        let (html, _) = render("<figure class=\"embed\"><script>x</script>", false, &resolver);
+        assert!(!html.contains("<script"), "{html}");
     }
 
     #[test]

@@ -161,8 +161,22 @@ impl<'a> Renderer<'a> {
                 _ => String::new(),
             };
             let url = if matches!(target, LinkTarget::Anchor(_)) { anchor } else { format!("{}{anchor}", self.url(idx)) };
-            Some(Resolved { url, title: self.pages[idx].title.clone() })
+            let embed = matches!(target, LinkTarget::Embed(_)).then(|| self.embed_html(idx, &url)).flatten();
+            Some(Resolved { url, title: self.pages[idx].title.clone(), embed })
         }
+    }
+
+    /// The chart of page `idx` as a figure to embed in another page, with a link to the figure page.
+    fn embed_html(&self, idx: PageIdx, url: &str) -> Option<String> {
+        let page = &self.pages[idx];
+        let chart = chart(page)?;
+        let number = page.fields.get("number").map(|n| format!("Figur {}: ", charts::escape(&n.plain()))).unwrap_or_default();
+        Some(format!(
+            "<figure class=\"embed chart-figure\">{}<figcaption><a href=\"{}\">{number}{}</a></figcaption></figure>",
+            chart.svg,
+            charts::escape(url),
+            charts::escape(&page.title)
+        ))
     }
 
     fn markdown(&self, page: &'a Page, source: &str) -> String {
