@@ -127,7 +127,8 @@ pub fn hub_map(nodes: &[MapNode], edges: &[(usize, usize, usize)], label: &str) 
     let max = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
     let mut svg = String::new();
     // No role="img" here: that would hide the links to the chapters from assistive technology.
-    let _ = write!(svg, r#"<svg class="hub-map" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#, escape(label));
+    let _ =
+        write!(svg, r#"<svg class="hub-map" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#, escape(label));
     for &(a, b, n) in edges {
         let ((x1, y1), (x2, y2)) = (pos[a], pos[b]);
         let width = 1.0 + 9.0 * n as f64 / max;

@@ -65,7 +65,8 @@ pub struct ServeArgs {
     /// Port (the next free one is taken when it is busy).
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
-    /// Output folder.
+    /// Output folder of `build`: `serve` keeps the site in memory and
+    /// ignores changes in this folder.
     #[arg(long, short, default_value = "public")]
     pub output: PathBuf,
 }

@@ -263,12 +263,10 @@ fn one(d: Diagnostic) -> Diagnostics {
 
 /// Parses and validates the text of `site.yaml`.
 pub fn parse(text: &str) -> Result<Config, Diagnostics> {
-    let value = yaml::parse(text, Limits::CONFIG).map_err(|e| {
-        one(Diagnostic::error(Location::new(CONFIG_FILE, e.line, e.col), e.message).with_help(e.help))
-    })?;
-    let raw: RawConfig = serde_norway::from_value(value).map_err(|e| {
-        one(config_error(text, &e.to_string()).with_help("see the README's section on site.yaml for the allowed keys"))
-    })?;
+    let value = yaml::parse(text, Limits::CONFIG)
+        .map_err(|e| one(Diagnostic::error(Location::new(CONFIG_FILE, e.line, e.col), e.message).with_help(e.help)))?;
+    let raw: RawConfig = serde_norway::from_value(value)
+        .map_err(|e| one(config_error(text, &e.to_string()).with_help("see the README's section on site.yaml for the allowed keys")))?;
     let types = raw.types.clone();
     Resolver { text, types: &types, diagnostics: Diagnostics::new() }.resolve(raw)
 }
@@ -437,7 +435,11 @@ impl Resolver<'_> {
             _ => None,
         };
         if list.as_ref().is_none_or(Vec::is_empty) {
-            self.error(name, format!("field `{owner}.{name}`: an enum needs `values`"), "give a list of strings, or a mapping value → label");
+            self.error(
+                name,
+                format!("field `{owner}.{name}`: an enum needs `values`"),
+                "give a list of strings, or a mapping value → label",
+            );
             return None;
         }
         list
@@ -447,14 +449,26 @@ impl Resolver<'_> {
         let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
         for kind in kinds {
             if kind.field(&kind.title_field).is_none() {
-                self.error(&kind.name, format!("kind `{}` has no field `{}` to use as title", kind.name, kind.title_field), "declare a `title` field or set `title_field`");
+                self.error(
+                    &kind.name,
+                    format!("kind `{}` has no field `{}` to use as title", kind.name, kind.title_field),
+                    "declare a `title` field or set `title_field`",
+                );
             }
             if !kind.folder.is_empty() && !crate::slug::is_slug(&kind.folder) {
-                self.error(&kind.name, format!("kind `{}`: folder `{}` is not a slug", kind.name, kind.folder), "use lowercase letters, digits and dashes");
+                self.error(
+                    &kind.name,
+                    format!("kind `{}`: folder `{}` is not a slug", kind.name, kind.folder),
+                    "use lowercase letters, digits and dashes",
+                );
             }
             for_each_ref(&kind.fields, &mut |target| {
                 if !names.contains(&target) {
-                    self.error(&kind.name, format!("kind `{}` refers to unknown kind `{target}`", kind.name), "declare that kind under `kinds:`");
+                    self.error(
+                        &kind.name,
+                        format!("kind `{}` refers to unknown kind `{target}`", kind.name),
+                        "declare that kind under `kinds:`",
+                    );
                 }
             });
         }

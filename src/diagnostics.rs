@@ -191,11 +191,7 @@ mod tests {
 
     #[test]
     fn display_has_path_line_col_and_help() {
-        let d = Diagnostic::error(Location::new("content/a.md", 3, 7), "unknown field `titel`")
-            .with_help("did you mean `title`?");
-        assert_eq!(
-            d.to_string(),
-            "error: content/a.md:3:7: unknown field `titel`\n  help: did you mean `title`?"
-        );
+        let d = Diagnostic::error(Location::new("content/a.md", 3, 7), "unknown field `titel`").with_help("did you mean `title`?");
+        assert_eq!(d.to_string(), "error: content/a.md:3:7: unknown field `titel`\n  help: did you mean `title`?");
     }
 }

@@ -7,7 +7,7 @@
 //! (cases, tools, figures, …) refer to both.
 
 use crate::config::Config;
-use crate::content::{Page, Text};
+use crate::content::{FileDiagnostics, Page, Text};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{self, LinkTarget, Scan};
 use rayon::prelude::*;
@@ -97,26 +97,29 @@ impl Graph {
 
     fn edges_of(&self, i: PageIdx, page: &Page, pages: &[Page], config: &Config) -> (BTreeSet<Edge>, Diagnostics) {
         let mut edges = BTreeSet::new();
-        let mut diagnostics = Diagnostics::new();
+        let mut diagnostics = FileDiagnostics::new(&page.path);
         for (name, value) in &page.fields {
             value.for_each_ref(&mut |r| match self.check_ref(&r.id, r.kind.as_deref(), pages, config) {
                 Ok(target) => {
                     edges.insert(Edge { page: target, via: Via::Field(name.clone()) });
                 }
-                Err((message, help)) => diagnostics.push(Diagnostic::error(r.location.clone(), message).with_help(help)),
+                Err(fault) => diagnostics.push_with(|| {
+                    let (message, help) = fault.describe(pages, config);
+                    Diagnostic::error(r.location.clone(), message).with_help(help)
+                }),
             });
         }
         let at_body = |offset| Location::at_offset(&page.path, &page.body, offset, page.body_line);
-        self.check_scan(i, page, &self.scans[i], pages, &at_body, &mut edges, &mut diagnostics);
+        self.check_scan(i, page, &self.scans[i], pages, &at_body, &mut edges, &mut diagnostics, config);
         let allow_html = config.markdown.allow_raw_html;
         for value in page.fields.values() {
             value.for_each_text(&mut |text: &Text| {
                 let scan = markdown::scan(&text.source, allow_html);
                 let at = |offset| Location::at_offset(&page.path, &text.source, offset, text.line);
-                self.check_scan(i, page, &scan, pages, &at, &mut edges, &mut diagnostics);
+                self.check_scan(i, page, &scan, pages, &at, &mut edges, &mut diagnostics, config);
             });
         }
-        (edges, diagnostics)
+        (edges, diagnostics.finish())
     }
 
     #[allow(clippy::too_many_arguments, reason = "one call site; the pieces are the page and where its links go")]
@@ -128,10 +131,14 @@ impl Graph {
         pages: &[Page],
         at: &dyn Fn(usize) -> Location,
         edges: &mut BTreeSet<Edge>,
-        diagnostics: &mut Diagnostics,
+        diagnostics: &mut FileDiagnostics,
+        config: &Config,
     ) {
+        // Locations and suggestions are worked out only for reported problems:
+        // past the per-file cap they would cost time (a line count per offset,
+        // an edit distance per page) for messages nobody sees.
         for problem in &scan.problems {
-            diagnostics.push(Diagnostic::error(at(problem.offset), problem.message.clone()).with_help(problem.help.clone()));
+            diagnostics.push_with(|| Diagnostic::error(at(problem.offset), problem.message.clone()).with_help(problem.help.clone()));
         }
         for link in &scan.links {
             match self.check_link(i, page, &link.target, pages) {
@@ -139,77 +146,115 @@ impl Graph {
                     edges.insert(Edge { page: target, via: Via::Link });
                 }
                 Ok(None) => {}
-                Err((message, help)) => diagnostics.push(Diagnostic::error(at(link.offset), message).with_help(help)),
+                Err(fault) => diagnostics.push_with(|| {
+                    let (message, help) = fault.describe(pages, config);
+                    Diagnostic::error(at(link.offset), message).with_help(help)
+                }),
             }
         }
     }
 
-    fn check_ref(&self, id: &str, kind: Option<&str>, pages: &[Page], config: &Config) -> Result<PageIdx, (String, String)> {
+    fn check_ref<'a>(&self, id: &'a str, kind: Option<&'a str>, pages: &[Page], config: &'a Config) -> Result<PageIdx, Fault<'a>> {
         let Some(&target) = self.by_id.get(id) else {
-            return Err(self.missing(id, kind, pages, config));
+            return Err(Fault::NoPage { id, kind });
         };
         let target_kind = &config.kinds[pages[target].kind];
         match kind {
-            Some(k) if target_kind.name != k => Err((
-                format!("`{id}` is a page of kind `{}`, but this field needs kind `{k}`", target_kind.name),
-                format!("refer to a page of kind `{k}` here, or move the reference to a field for `{}` pages", target_kind.name),
-            )),
+            Some(k) if target_kind.name != k => Err(Fault::WrongKind { id, actual: &target_kind.name, wanted: k }),
             _ => Ok(target),
         }
     }
 
-    fn missing(&self, id: &str, kind: Option<&str>, pages: &[Page], config: &Config) -> (String, String) {
-        let candidates: Vec<&str> = pages
-            .iter()
-            .filter(|p| kind.is_none_or(|k| config.kinds[p.kind].name == k))
-            .map(|p| p.id.as_str())
-            .collect();
-        let help = match crate::content::validate::closest(id, &candidates) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => match kind {
-                Some(k) => format!("create the {k} page `{id}`, or use the id of an existing one"),
-                None => format!("create the page `{id}`, or use the id of an existing one"),
-            },
-        };
-        (format!("no page with id `{id}`"), help)
-    }
-
-    fn check_link(&self, i: PageIdx, page: &Page, target: &LinkTarget, pages: &[Page]) -> Result<Option<PageIdx>, (String, String)> {
+    fn check_link<'a>(&'a self, i: PageIdx, page: &Page, target: &'a LinkTarget, pages: &[Page]) -> Result<Option<PageIdx>, Fault<'a>> {
         let (idx, anchor) = match target {
             LinkTarget::Other(_) => return Ok(None),
             LinkTarget::Embed(id) => {
-                let idx = self.by_id.get(id).copied().ok_or_else(|| (format!("cannot embed `{id}`: no page with that id"), "embed a figure page by its id: ![[figur-5-3]]".to_string()))?;
+                let idx = self.by_id.get(id).copied().ok_or(Fault::NoEmbed { id })?;
                 if !pages[idx].fields.contains_key("data") {
-                    return Err((format!("cannot embed `{id}`: it has no chart data"), "only pages with `data` (figures) can be embedded; link to it with [[id]] instead".to_string()));
+                    return Err(Fault::NoChart { id });
                 }
                 (idx, None)
             }
             LinkTarget::Anchor(a) => (i, Some(a)),
-            LinkTarget::Page { id, anchor } => {
-                let candidates: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();
-                let idx = self.by_id.get(id).copied().ok_or_else(|| {
-                    let help = crate::content::validate::closest(id, &candidates)
-                        .map_or_else(|| "link to the id (file name without .md) of an existing page".to_string(), |b| format!("did you mean `[[{b}]]`?"));
-                    (format!("broken link: no page with id `{id}`"), help)
-                })?;
-                (idx, anchor.as_ref())
-            }
-            LinkTarget::File { path, anchor } => {
-                let idx = self.target(page, target).ok_or_else(|| {
-                    (format!("broken link: `{path}` is not a page"), "link to a Markdown file under content/ with a path relative to this file, or use [[id]]".to_string())
-                })?;
-                (idx, anchor.as_ref())
-            }
+            LinkTarget::Page { id, anchor } => (self.by_id.get(id).copied().ok_or(Fault::BrokenLink { id })?, anchor.as_ref()),
+            LinkTarget::File { path, anchor } => (self.target(page, target).ok_or(Fault::NotAPage { path })?, anchor.as_ref()),
         };
-        if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-            let heads = &self.scans[idx].headings;
-            if !heads.iter().any(|h| &h.id == anchor) {
-                let ids: Vec<&str> = heads.iter().map(|h| h.id.as_str()).collect();
-                let help = if ids.is_empty() { "the target page has no headings".to_string() } else { format!("anchors on that page: {}", ids.join(", ")) };
-                return Err((format!("broken link: `{}` has no heading `#{anchor}`", pages[idx].id), help));
-            }
+        if let Some(anchor) = anchor.filter(|a| !a.is_empty())
+            && !self.scans[idx].headings.iter().any(|h| &h.id == anchor)
+        {
+            return Err(Fault::NoAnchor { target: idx, anchor, headings: &self.scans[idx].headings });
         }
         Ok((idx != i).then_some(idx))
+    }
+}
+
+/// Why a reference or link does not resolve; put into words only when reported.
+enum Fault<'a> {
+    /// A reference field names no page.
+    NoPage { id: &'a str, kind: Option<&'a str> },
+    /// A reference field names a page of another kind.
+    WrongKind { id: &'a str, actual: &'a str, wanted: &'a str },
+    /// `![[id]]` names no page.
+    NoEmbed { id: &'a str },
+    /// `![[id]]` names a page without chart data.
+    NoChart { id: &'a str },
+    /// `[[id]]` names no page.
+    BrokenLink { id: &'a str },
+    /// A relative `.md` link names no content file.
+    NotAPage { path: &'a str },
+    /// The target page has no heading with the anchor.
+    NoAnchor { target: PageIdx, anchor: &'a str, headings: &'a [markdown::Heading] },
+}
+
+impl Fault<'_> {
+    /// The message and the help for this fault.
+    fn describe(&self, pages: &[Page], config: &Config) -> (String, String) {
+        match *self {
+            Fault::NoPage { id, kind } => {
+                let candidates: Vec<&str> =
+                    pages.iter().filter(|p| kind.is_none_or(|k| config.kinds[p.kind].name == k)).map(|p| p.id.as_str()).collect();
+                let help = match crate::content::validate::closest(id, &candidates) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => match kind {
+                        Some(k) => format!("create the {k} page `{id}`, or use the id of an existing one"),
+                        None => format!("create the page `{id}`, or use the id of an existing one"),
+                    },
+                };
+                (format!("no page with id `{id}`"), help)
+            }
+            Fault::WrongKind { id, actual, wanted } => (
+                format!("`{id}` is a page of kind `{actual}`, but this field needs kind `{wanted}`"),
+                format!("refer to a page of kind `{wanted}` here, or move the reference to a field for `{actual}` pages"),
+            ),
+            Fault::NoEmbed { id } => {
+                (format!("cannot embed `{id}`: no page with that id"), "embed a figure page by its id: ![[figur-5-3]]".to_string())
+            }
+            Fault::NoChart { id } => (
+                format!("cannot embed `{id}`: it has no chart data"),
+                "only pages with `data` (figures) can be embedded; link to it with [[id]] instead".to_string(),
+            ),
+            Fault::BrokenLink { id } => {
+                let candidates: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();
+                let help = crate::content::validate::closest(id, &candidates).map_or_else(
+                    || "link to the id (file name without .md) of an existing page".to_string(),
+                    |b| format!("did you mean `[[{b}]]`?"),
+                );
+                (format!("broken link: no page with id `{id}`"), help)
+            }
+            Fault::NotAPage { path } => (
+                format!("broken link: `{path}` is not a page"),
+                "link to a Markdown file under content/ with a path relative to this file, or use [[id]]".to_string(),
+            ),
+            Fault::NoAnchor { target, anchor, headings } => {
+                let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+                let help = if ids.is_empty() {
+                    "the target page has no headings".to_string()
+                } else {
+                    format!("anchors on that page: {}", ids.join(", "))
+                };
+                (format!("broken link: `{}` has no heading `#{anchor}`", pages[target].id), help)
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use cli::{Cli, Command, Format};
 use ledestjerne::build::{self, BuildOptions};
 use ledestjerne::diagnostics::Diagnostics;
 use ledestjerne::output;
+use ledestjerne::{scaffold, serve};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -15,15 +16,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(&cli.root, &args),
         Command::Check(args) => run_check(&cli.root, args.format),
-        Command::Serve(_) => not_yet("serve"),
-        Command::New(_) => not_yet("new"),
+        Command::Serve(args) => run_serve(&cli.root, &args),
+        Command::New(args) => run_new(&cli.root, &args),
     }
-}
-
-fn not_yet(command: &str) -> ExitCode {
-    eprintln!("error: `ledestjerne {command}` is not implemented yet");
-    eprintln!("  help: use `ledestjerne build` and open the output folder, or serve it with any static web server");
-    ExitCode::from(2)
 }
 
 fn report(diagnostics: &Diagnostics) {
@@ -57,7 +52,13 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
-    eprintln!("built {} pages ({} files) into {} in {} ms", built.pages.len(), built.files.len(), out.display(), start.elapsed().as_millis());
+    eprintln!(
+        "built {} pages ({} files) into {} in {} ms",
+        built.pages.len(),
+        built.files.len(),
+        out.display(),
+        start.elapsed().as_millis()
+    );
     ExitCode::SUCCESS
 }
 
@@ -78,5 +79,33 @@ fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         fail(diagnostics, "check")
+    }
+}
+
+fn run_serve(root: &std::path::Path, args: &cli::ServeArgs) -> ExitCode {
+    let output = if args.output.is_absolute() { args.output.clone() } else { root.join(&args.output) };
+    let options = serve::ServeOptions { root: root.to_path_buf(), bind: args.bind.clone(), port: args.port, output };
+    match serve::run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_new(root: &std::path::Path, args: &cli::NewArgs) -> ExitCode {
+    match scaffold::create(root, &args.kind, &args.title) {
+        Ok(page) => {
+            println!("{}", page.path);
+            if page.has_required {
+                eprintln!("fill in the fields marked `påkrævet`, then write the page below the front matter");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }

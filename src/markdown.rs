@@ -8,7 +8,7 @@
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// URL schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:`) is refused.
 pub const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
@@ -96,12 +96,10 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
     let mut out = Scan { headings: headings(events.iter().map(|(e, _)| e)), ..Scan::default() };
     for (event, range) in &events {
         match event {
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                match classify(dest_url, *link_type) {
-                    Ok(target) => out.links.push(OutLink { target, offset: range.start }),
-                    Err((message, help)) => out.problems.push(Problem { offset: range.start, message, help }),
-                }
-            }
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => match classify(dest_url, *link_type) {
+                Ok(target) => out.links.push(OutLink { target, offset: range.start }),
+                Err((message, help)) => out.problems.push(Problem { offset: range.start, message, help }),
+            },
             Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
                 out.links.push(OutLink { target: LinkTarget::Embed(dest_url.trim().to_string()), offset: range.start });
             }
@@ -111,6 +109,11 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
                 }
             }
             Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => out.problems.push(raw_html_problem(range.start)),
+            Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => out.problems.push(Problem {
+                offset: range.start,
+                message: "heading attributes other than `{#id}` and `{.class}` are not allowed".into(),
+                help: "remove the `name=value` part of the heading's `{…}`: attributes such as `onclick=` are raw HTML".into(),
+            }),
             _ => {}
         }
     }
@@ -168,10 +171,12 @@ fn check_scheme(dest: &str) -> Result<(), (String, String)> {
 fn headings<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut current: Option<(u8, Option<String>, String)> = None;
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used = Anchors::default();
     for event in events {
         match event {
-            Event::Start(Tag::Heading { level, id, .. }) => current = Some((level_number(*level), id.as_ref().map(|s| s.to_string()), String::new())),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                current = Some((level_number(*level), id.as_ref().map(|s| s.to_string()), String::new()))
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, text)) = &mut current {
                     text.push_str(t);
@@ -180,7 +185,7 @@ fn headings<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> Vec<Heading> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, text)) = current.take() {
                     let base = explicit.unwrap_or_else(|| slugify(&text));
-                    let id = unique(&mut used, if base.is_empty() { "afsnit".into() } else { base });
+                    let id = used.unique(if base.is_empty() { "afsnit".into() } else { base });
                     out.push(Heading { level, text: text.trim().to_string(), id });
                 }
             }
@@ -190,10 +195,30 @@ fn headings<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> Vec<Heading> {
     out
 }
 
-fn unique(used: &mut HashMap<String, usize>, base: String) -> String {
-    let n = used.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+/// Anchor ids handed out on one page.
+#[derive(Default)]
+struct Anchors {
+    taken: HashSet<String>,
+    /// The next suffix to try per base, so 10,000 equal headings stay linear.
+    next: HashMap<String, usize>,
+}
+
+impl Anchors {
+    /// `base`, or `base-1`, `base-2`, … — the first one no earlier heading has,
+    /// also when a heading is literally called `x-1` (or has `{#x-1}`).
+    fn unique(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -214,7 +239,8 @@ fn embed_blocks<'e>(events: Vec<Event<'e>>, resolve: &dyn Fn(&LinkTarget) -> Opt
         let end = events[i..].iter().position(|e| matches!(e, Event::End(TagEnd::Image))).map_or(events.len(), |p| i + p);
         let id = dest_url.trim().to_string();
         let html = resolve(&LinkTarget::Embed(id.clone())).and_then(|r| r.embed);
-        let alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph))) && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
+        let alone =
+            matches!(out.last(), Some(Event::Start(Tag::Paragraph))) && matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph)));
         match html {
             Some(html) if alone => {
                 out.pop();
@@ -269,9 +295,13 @@ pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) 
     let mut out_events = Vec::with_capacity(events.len());
     for event in events.drain(..) {
         match event {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading { level, classes, mut attrs, .. }) => {
                 let id = heads.get(heading_index).map(|h| CowStr::from(h.id.clone()));
                 heading_index += 1;
+                // `## Title {onmouseover=…}` would otherwise write the attribute as is.
+                if !allow_raw_html {
+                    attrs.clear();
+                }
                 out_events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -372,11 +402,33 @@ mod tests {
 
     #[test]
     fn unsafe_schemes_are_problems_and_never_links() {
-        for src in ["[x](javascript:alert(1))", "[x](jav&#x61;script:alert(1))", "[x](<java\tscript:x>)", "![i](data:image/svg+xml,x)", "[x](VBScript:x)"] {
+        for src in [
+            "[x](javascript:alert(1))",
+            "[x](jav&#x61;script:alert(1))",
+            "[x](<java\tscript:x>)",
+            "![i](data:image/svg+xml,x)",
+            "[x](VBScript:x)",
+        ] {
             assert_eq!(scan(src, false).problems.len(), 1, "{src}");
             let (html, _) = render(src, false, &resolver);
             assert!(!html.contains("href") && !html.contains("src="), "{src} → {html}");
         }
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_when_a_heading_is_called_like_a_suffixed_one() {
+        let s = scan("## x\n\n## x\n\n## x 1\n\n## y {#x-2}\n\n## x\n", false);
+        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["x", "x-1", "x-1-1", "x-2", "x-3"]);
+    }
+
+    #[test]
+    fn heading_attributes_are_problems_and_never_written() {
+        let src = "## Hej {#hej .stor onmouseover=alert(1) style=x}\n";
+        assert_eq!(scan(src, false).problems.len(), 1);
+        let (html, _) = render(src, false, &resolver);
+        assert_eq!(html, "<h2 id=\"hej\" class=\"stor\">Hej</h2>\n");
+        assert!(scan("## Hej {#hej .stor}\n", false).problems.is_empty());
     }
 
     #[test]

@@ -82,7 +82,9 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
         return refuse("it is a file");
     }
     if out.is_dir() && !out.join(MARKER).is_file() && fs::read_dir(&out)?.next().is_some() {
-        return refuse(&format!("the folder is not empty and was not written by ledestjerne (no `{MARKER}` file); empty it or choose another --output"));
+        return refuse(&format!(
+            "the folder is not empty and was not written by ledestjerne (no `{MARKER}` file); empty it or choose another --output"
+        ));
     }
     Ok(out)
 }
@@ -93,7 +95,8 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 }
 
 /// Removes temporary folders left by builds that were killed, restoring the
-/// previous site if a kill fell between the two renames of a swap.
+/// previous site if a kill fell between the two renames of a swap. Folders of
+/// a build that is still running are left alone.
 pub fn clean_leftovers(out: &Path) -> io::Result<()> {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Ok(()) };
     let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
@@ -101,6 +104,9 @@ pub fn clean_leftovers(out: &Path) -> io::Result<()> {
     let mut olds = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let file = entry.file_name().to_string_lossy().into_owned();
+        if owner_is_running(&file) {
+            continue;
+        }
         if file.starts_with(&format!(".{name}.tmp-")) {
             fs::remove_dir_all(entry.path())?;
         } else if file.starts_with(&format!(".{name}.old-")) {
@@ -117,8 +123,28 @@ pub fn clean_leftovers(out: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether the build that named a leftover folder (`.public.tmp-<pid>`) is
+/// still running: its process id names a live process other than this one.
+/// Removing a running build's folder while it writes would make it swap in a
+/// half-written site. Only Linux is asked (`/proc`); elsewhere every leftover
+/// counts as abandoned.
+fn owner_is_running(file_name: &str) -> bool {
+    let Some(pid) = file_name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
+    cfg!(target_os = "linux") && pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
 /// Writes `files` as the new contents of `out`, replacing the old site only when all are written.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    if let Some(path) = duplicate_path(files) {
+        // Written in parallel, one of the two would win at random and the other
+        // page would be lost without a word.
+        return Err(OutputError::Refused {
+            path: out.to_path_buf(),
+            reason: format!(
+                "two files of the site have the path `{path}`: a top-level page is called like a generated page (`soeg`, `print`, a kind's folder), or a static file has a page's path; rename one"
+            ),
+        });
+    }
     clean_leftovers(out)?;
     let tmp = sibling(out, "tmp");
     fs::create_dir_all(&tmp)?;
@@ -131,10 +157,17 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     Ok(())
 }
 
+/// The first path that two of `files` share.
+fn duplicate_path(files: &[OutputFile]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    files.iter().map(|f| f.path.as_str()).find(|p| !seen.insert(*p))
+}
+
 fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     use rayon::prelude::*;
     files.par_iter().try_for_each(|file| -> Result<(), OutputError> {
-        let path = safe_join(dir, &file.path).ok_or_else(|| OutputError::Refused { path: dir.join(&file.path), reason: "the path leaves the output folder".into() })?;
+        let path = safe_join(dir, &file.path)
+            .ok_or_else(|| OutputError::Refused { path: dir.join(&file.path), reason: "the path leaves the output folder".into() })?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -186,6 +219,35 @@ mod tests {
         fs::write(foreign.join("keep.txt"), "x").unwrap();
         assert!(check_output(&root, &foreign).is_err());
         assert!(check_output(&root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn two_files_with_one_path_are_refused_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [OutputFile::text("soeg/index.html", "side".into()), OutputFile::text("soeg/index.html", "søgning".into())];
+        let err = write_site(&out, &files).unwrap_err().to_string();
+        assert!(err.contains("`soeg/index.html`"), "{err}");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_a_running_build_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut running = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let theirs = dir.path().join(format!(".public.tmp-{}", running.id()));
+        let abandoned = dir.path().join(".public.tmp-4194305");
+        for folder in [&theirs, &abandoned] {
+            fs::create_dir_all(folder).unwrap();
+        }
+        clean_leftovers(&out).unwrap();
+        assert!(theirs.is_dir() && !abandoned.exists());
+        running.kill().unwrap();
+        running.wait().unwrap();
+        clean_leftovers(&out).unwrap();
+        assert!(!theirs.exists());
     }
 
     #[test]

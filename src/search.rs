@@ -145,7 +145,20 @@ mod tests {
     #[test]
     fn danish_words_are_folded_two_ways() {
         let words = folded_words("Brønderslev og Hjørring, tandlæge på Ærø");
-        for w in ["broenderslev", "bronderslev", "hjoerring", "hjorring", "tandlaege", "tandlage", "paa", "aeroe", "aro", "aeroe", "aero", "aroe"] {
+        for w in [
+            "broenderslev",
+            "bronderslev",
+            "hjoerring",
+            "hjorring",
+            "tandlaege",
+            "tandlage",
+            "paa",
+            "aeroe",
+            "aro",
+            "aeroe",
+            "aero",
+            "aroe",
+        ] {
             assert!(words.contains(&w.to_string()), "{w} in {words:?}");
         }
         assert!(!words.contains(&"og".to_string()));
@@ -162,7 +175,14 @@ mod tests {
     fn synthetic_html_escapes_titles_and_carries_filters() {
         let mut filters = BTreeMap::new();
         filters.insert("Type".to_string(), vec!["Case".to_string()]);
-        let doc = SearchDoc { url: "cases/x/".into(), title: "<script>alert(1)</script>".into(), kind_label: "Case".into(), filters, weight: 1.0, ..SearchDoc::default() };
+        let doc = SearchDoc {
+            url: "cases/x/".into(),
+            title: "<script>alert(1)</script>".into(),
+            kind_label: "Case".into(),
+            filters,
+            weight: 1.0,
+            ..SearchDoc::default()
+        };
         let html = doc.to_html("da");
         assert!(!html.contains("<script>"));
         assert!(html.contains("data-pagefind-filter=\"Type:Case\""));
@@ -170,7 +190,14 @@ mod tests {
 
     #[test]
     fn the_index_is_built_in_memory() {
-        let doc = SearchDoc { url: "a/".into(), title: "Brønderslev".into(), kind_label: "Case".into(), body_html: "<p>Unge i job</p>".into(), weight: 1.0, ..SearchDoc::default() };
+        let doc = SearchDoc {
+            url: "a/".into(),
+            title: "Brønderslev".into(),
+            kind_label: "Case".into(),
+            body_html: "<p>Unge i job</p>".into(),
+            weight: 1.0,
+            ..SearchDoc::default()
+        };
         let files = index(&[doc], "da").unwrap();
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"), "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
         assert!(files.iter().any(|f| f.path.starts_with("pagefind/index/")));

@@ -58,12 +58,12 @@ pub fn parse(text: &str, limits: Limits) -> Result<Value, YamlError> {
             help: "indent with spaces; YAML does not allow tabs for indentation".into(),
         });
     }
-    let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e))?;
+    let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e, text))?;
     check_shape(&value, limits)?;
     Ok(value)
 }
 
-fn from_serde(e: &serde_norway::Error) -> YamlError {
+fn from_serde(e: &serde_norway::Error, text: &str) -> YamlError {
     let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let raw = e.to_string();
     // "… while scanning a quoted scalar at line 1 column 8": the place where the
@@ -78,7 +78,31 @@ fn from_serde(e: &serde_norway::Error) -> YamlError {
     if raw.contains("while scanning a quoted scalar") {
         message = "a quoted value is never closed (quoted scalar)".into();
     }
+    let (line, col) = line_feed_position(text, line, col);
     YamlError { line, col, help: help_for(&message), message: format!("invalid YAML: {message}") }
+}
+
+/// The parser counts a carriage return without a line feed as a line break;
+/// diagnostics count line feeds only (as `file:line` and the other checks do),
+/// so a stray CR would move every later YAML error down a line, even past the
+/// end of the file. Converts a parser position to a line-feed position.
+fn line_feed_position(text: &str, line: usize, col: usize) -> (usize, usize) {
+    if !text.contains('\r') {
+        return (line, col);
+    }
+    let mut start = 0;
+    let mut bytes = text.bytes().enumerate().peekable();
+    for _ in 1..line {
+        let Some(end) = bytes.find_map(|(i, b)| matches!(b, b'\r' | b'\n').then_some((i, b))) else {
+            return crate::diagnostics::line_col(text, text.len());
+        };
+        start = match end {
+            (i, b'\r') if bytes.next_if(|&(_, b)| b == b'\n').is_some() => i + 2,
+            (i, _) => i + 1,
+        };
+    }
+    let offset = text[start..].char_indices().nth(col.saturating_sub(1)).map_or(text.len(), |(i, _)| start + i);
+    crate::diagnostics::line_col(text, offset)
 }
 
 /// The first `line N column M` in `text`.
@@ -154,11 +178,27 @@ pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The 1-based line of every top-level `key:` in `text` (the first, if a key
+/// repeats): what [`locate_key`] finds, for all keys in one pass, so a front
+/// matter of 20,000 keys is not scanned 20,000 times.
+pub fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
+    let mut lines = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some((key, _)) = line.split_once(':')
+            && !key.starts_with(' ')
+        {
+            lines.entry(key.trim_end_matches(' ')).or_insert(i + 1);
+        }
+    }
+    lines
+}
+
 /// Where `needle` first occurs in `text` at or after 1-based `from_line`.
 pub fn locate_after(text: &str, from_line: usize, needle: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().skip(from_line.saturating_sub(1)).find_map(|(i, line)| {
-        line.find(needle).map(|b| (i + 1, line[..b].chars().count() + 1))
-    })
+    text.lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .find_map(|(i, line)| line.find(needle).map(|b| (i + 1, line[..b].chars().count() + 1)))
 }
 
 #[cfg(test)]
@@ -205,9 +245,19 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_carriage_return_does_not_move_errors_down() {
+        let err = parse("a: 1\rb: 2\r\nc: \"open\n", Limits::FRONT_MATTER).unwrap_err();
+        assert_eq!((err.line, err.col), (2, 4), "{err:?}");
+        assert_eq!(line_feed_position("a\rb\r\nc\nd", 4, 1), (3, 1));
+        assert_eq!(line_feed_position("a\rb\r\nc\nd", 2, 1), (1, 3));
+    }
+
+    #[test]
     fn keys_are_located() {
         let text = "title: x\nactors:\n  - borgere\n";
         assert_eq!(locate_key(text, "actors"), Some((2, 1)));
+        let all = key_lines("title: x\nactors :\n  - borgere\ntitle: y\n");
+        assert_eq!((all.get("title"), all.get("actors"), all.len()), (Some(&1), Some(&2), 2));
         assert_eq!(locate_after(text, 2, "borgere"), Some((3, 5)));
     }
 }

@@ -10,14 +10,7 @@ use std::path::{Path, PathBuf};
 use support::{REPO, run_binary};
 
 /// Kinds whose pages must cite where they come from, by folder.
-const SOURCED_FOLDERS: [&str; 6] = [
-    "aktoerer",
-    "cases",
-    "eksperter",
-    "litteratur",
-    "figurer",
-    "haandbogen",
-];
+const SOURCED_FOLDERS: [&str; 6] = ["aktoerer", "cases", "eksperter", "litteratur", "figurer", "haandbogen"];
 
 // ---------- reading the course ----------
 
@@ -37,10 +30,7 @@ struct ContentFile {
 
 impl ContentFile {
     fn id(&self) -> String {
-        self.front_matter
-            .get("id")
-            .and_then(Value::as_str)
-            .map_or_else(|| self.stem.clone(), str::to_string)
+        self.front_matter.get("id").and_then(Value::as_str).map_or_else(|| self.stem.clone(), str::to_string)
     }
 
     fn field(&self, name: &str) -> Option<&Value> {
@@ -58,26 +48,11 @@ fn markdown_files() -> Vec<ContentFile> {
         .filter(|(rel, _)| rel.ends_with(".md"))
         .map(|(rel, path)| {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
-            let front_matter = serde_norway::from_str(
-                front_matter_of(&text).unwrap_or_else(|| panic!("{rel}: no front matter")),
-            )
-            .unwrap_or_else(|e| panic!("{rel}: {e}"));
-            let folder = rel
-                .split_once('/')
-                .map_or("", |(folder, _)| folder)
-                .to_string();
-            let stem = Path::new(&rel)
-                .file_stem()
-                .expect("file name")
-                .to_string_lossy()
-                .into_owned();
-            ContentFile {
-                rel: format!("content/{rel}"),
-                folder,
-                stem,
-                text,
-                front_matter,
-            }
+            let front_matter = serde_norway::from_str(front_matter_of(&text).unwrap_or_else(|| panic!("{rel}: no front matter")))
+                .unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let folder = rel.split_once('/').map_or("", |(folder, _)| folder).to_string();
+            let stem = Path::new(&rel).file_stem().expect("file name").to_string_lossy().into_owned();
+            ContentFile { rel: format!("content/{rel}"), folder, stem, text, front_matter }
         })
         .collect()
 }
@@ -88,10 +63,7 @@ fn front_matter_of(text: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-fn in_folder<'a>(
-    files: &'a [ContentFile],
-    folder: &'a str,
-) -> impl Iterator<Item = &'a ContentFile> {
+fn in_folder<'a>(files: &'a [ContentFile], folder: &'a str) -> impl Iterator<Item = &'a ContentFile> {
     files.iter().filter(move |f| f.folder == folder)
 }
 
@@ -107,20 +79,13 @@ fn the_course_builds_byte_identically_twice() {
     let out = tempfile::tempdir().expect("temporary folder");
     let build = |name: &str| {
         let output = out.path().join(name);
-        run_binary(
-            Path::new(REPO),
-            &["build", "--output", output.to_str().expect("utf-8 path")],
-        )
-        .ok()
+        run_binary(Path::new(REPO), &["build", "--output", output.to_str().expect("utf-8 path")]).ok()
     };
     let (one, two) = (build("en"), build("to"));
     assert!(one.html("").contains("Samarbejdsdrevet innovation"));
     assert!(one.html("cases/skat-i-balance/").contains("Skat i balance"));
     let first = support::fingerprint(&one.out);
-    assert!(
-        first.keys().any(|p| p.starts_with("pagefind/")),
-        "no search index"
-    );
+    assert!(first.keys().any(|p| p.starts_with("pagefind/")), "no search index");
     assert_eq!(first, support::fingerprint(&two.out));
 }
 
@@ -129,17 +94,9 @@ fn the_course_builds_byte_identically_twice() {
 #[test]
 fn each_kind_has_the_pages_the_course_needs() {
     let files = markdown_files();
-    for (folder, at_least) in [
-        ("aktoerer", 8),
-        ("cases", 20),
-        ("eksperter", 8),
-        ("litteratur", 10),
-    ] {
+    for (folder, at_least) in [("aktoerer", 8), ("cases", 20), ("eksperter", 8), ("litteratur", 10)] {
         let n = in_folder(&files, folder).count();
-        assert!(
-            n >= at_least,
-            "content/{folder}/ has {n} pages, the course needs at least {at_least}"
-        );
+        assert!(n >= at_least, "content/{folder}/ has {n} pages, the course needs at least {at_least}");
     }
 }
 
@@ -147,10 +104,7 @@ fn each_kind_has_the_pages_the_course_needs() {
 fn every_case_lists_an_actor() {
     let files = markdown_files();
     for case in in_folder(&files, "cases") {
-        let actors = case
-            .field("actors")
-            .and_then(Value::as_sequence)
-            .map_or(0, Vec::len);
+        let actors = case.field("actors").and_then(Value::as_sequence).map_or(0, Vec::len);
         assert!(actors >= 1, "{} lists no actor", case.rel);
     }
 }
@@ -161,19 +115,12 @@ fn no_person_is_orphaned() {
     let mut orphans = Vec::new();
     for person in in_folder(&files, "personer") {
         let id = person.id();
-        let referenced = files
-            .iter()
-            .filter(|f| f.rel != person.rel)
-            .any(|f| mentions(f, &id));
+        let referenced = files.iter().filter(|f| f.rel != person.rel).any(|f| mentions(f, &id));
         if !referenced {
             orphans.push(person.rel.clone());
         }
     }
-    assert!(
-        orphans.is_empty(),
-        "no other page refers to these people:\n{}",
-        orphans.join("\n")
-    );
+    assert!(orphans.is_empty(), "no other page refers to these people:\n{}", orphans.join("\n"));
 }
 
 /// Whether `file` refers to the page `id`: as a front-matter value, a `[[id…]]` link or a link to `id.md`.
@@ -181,9 +128,7 @@ fn mentions(file: &ContentFile, id: &str) -> bool {
     let mut strings = Vec::new();
     collect_strings(&file.front_matter, &mut strings);
     strings.contains(&id)
-        || ["]]", "|", "#"]
-            .iter()
-            .any(|end| file.text.contains(&format!("[[{id}{end}")))
+        || ["]]", "|", "#"].iter().any(|end| file.text.contains(&format!("[[{id}{end}")))
         || file.text.contains(&format!("/{id}.md"))
 }
 
@@ -199,34 +144,18 @@ fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
 
 #[test]
 fn sourced_pages_name_a_seed_file_and_a_section() {
-    let site: Value = serde_norway::from_str(
-        &std::fs::read_to_string(Path::new(REPO).join("site.yaml")).expect("site.yaml"),
-    )
-    .expect("site.yaml is YAML");
-    let seeds: Vec<&str> = site["sources"]
-        .as_mapping()
-        .expect("sources")
-        .keys()
-        .filter_map(Value::as_str)
-        .collect();
+    let site: Value =
+        serde_norway::from_str(&std::fs::read_to_string(Path::new(REPO).join("site.yaml")).expect("site.yaml")).expect("site.yaml is YAML");
+    let seeds: Vec<&str> = site["sources"].as_mapping().expect("sources").keys().filter_map(Value::as_str).collect();
     assert_eq!(seeds.len(), 5, "the course has five seed files: {seeds:?}");
     let files = markdown_files();
     let mut problems = Vec::new();
-    for file in files
-        .iter()
-        .filter(|f| SOURCED_FOLDERS.contains(&f.folder.as_str()))
-    {
+    for file in files.iter().filter(|f| SOURCED_FOLDERS.contains(&f.folder.as_str())) {
         let source = file.field("source");
         let seed = source.and_then(|s| s.get("file")).and_then(Value::as_str);
-        let section = source
-            .and_then(|s| s.get("section"))
-            .and_then(Value::as_str)
-            .map(str::trim);
+        let section = source.and_then(|s| s.get("section")).and_then(Value::as_str).map(str::trim);
         if !seed.is_some_and(|s| seeds.contains(&s)) {
-            problems.push(format!(
-                "{}: source.file {seed:?} is not a seed file",
-                file.rel
-            ));
+            problems.push(format!("{}: source.file {seed:?} is not a seed file", file.rel));
         }
         if section.is_none_or(str::is_empty) {
             problems.push(format!("{}: source.section is missing or empty", file.rel));
@@ -241,13 +170,8 @@ fn sourced_pages_name_a_seed_file_and_a_section() {
 fn no_content_file_holds_a_phone_number_or_an_email_address() {
     let mut found = BTreeMap::new();
     for (rel, path) in support::files_under(&content_dir()) {
-        let text =
-            String::from_utf8_lossy(&std::fs::read(&path).expect("read content file")).into_owned();
-        let hits: Vec<String> = email_addresses(&text)
-            .into_iter()
-            .map(str::to_string)
-            .chain(phone_numbers(&text))
-            .collect();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("read content file")).into_owned();
+        let hits: Vec<String> = email_addresses(&text).into_iter().map(str::to_string).chain(phone_numbers(&text)).collect();
         if !hits.is_empty() {
             found.insert(rel, hits);
         }
@@ -263,12 +187,8 @@ fn email_addresses(text: &str) -> Vec<&str> {
             let Some((local, domain)) = w.split_once('@') else {
                 return false;
             };
-            let tld = domain
-                .rsplit_once('.')
-                .filter(|(host, _)| !host.is_empty())
-                .map(|(_, tld)| tld);
-            !local.is_empty()
-                && tld.is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
+            let tld = domain.rsplit_once('.').filter(|(host, _)| !host.is_empty()).map(|(_, tld)| tld);
+            !local.is_empty() && tld.is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()))
         })
         .collect()
 }
@@ -286,8 +206,7 @@ fn phone_numbers(text: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        let glued_before = i >= 1 && glued(chars[i - 1])
-            || i >= 2 && ".,".contains(chars[i - 1]) && digit_at(i - 2);
+        let glued_before = i >= 1 && glued(chars[i - 1]) || i >= 2 && ".,".contains(chars[i - 1]) && digit_at(i - 2);
         let plus = i >= 1 && chars[i - 1] == '+';
         let start = i;
         let mut groups = vec![String::new()];
@@ -301,8 +220,7 @@ fn phone_numbers(text: &str) -> Vec<String> {
             }
             i += 1;
         }
-        let glued_after = chars.get(i).is_some_and(|&c| glued(c))
-            || chars.get(i).is_some_and(|c| ".,".contains(*c)) && digit_at(i + 1);
+        let glued_after = chars.get(i).is_some_and(|&c| glued(c)) || chars.get(i).is_some_and(|c| ".,".contains(*c)) && digit_at(i + 1);
         if glued_before || glued_after {
             continue;
         }
@@ -334,13 +252,7 @@ fn looks_like_phone(groups: &[String]) -> bool {
 
 #[test]
 fn the_contact_detectors_find_contacts_and_leave_figures_alone() {
-    for text in [
-        "ring 12 34 56 78",
-        "tlf. 12345678.",
-        "+45 12 34 56 78",
-        "+4512345678",
-        "telefon: 2345 6789",
-    ] {
+    for text in ["ring 12 34 56 78", "tlf. 12345678.", "+45 12 34 56 78", "+4512345678", "telefon: 2345 6789"] {
         assert_eq!(phone_numbers(text).len(), 1, "{text}");
     }
     for text in [
@@ -358,11 +270,7 @@ fn the_contact_detectors_find_contacts_and_leave_figures_alone() {
     ] {
         assert_eq!(phone_numbers(text), Vec::<String>::new(), "{text}");
     }
-    for text in [
-        "skriv til anna@coi.dk.",
-        "<a.b@kommune.dk>",
-        "[mail](mailto:x@y.dk)",
-    ] {
+    for text in ["skriv til anna@coi.dk.", "<a.b@kommune.dk>", "[mail](mailto:x@y.dk)"] {
         assert_eq!(email_addresses(text).len(), 1, "{text}");
     }
     for text in ["følg @borgerne", "a@b", "5@2.5", "x@.dk"] {

@@ -11,27 +11,14 @@ use support::{REPO, Run, SiteTest, files_under, fingerprint};
 // ---------- fixtures ----------
 
 fn case(title: &str, actors: &[&str], sector: &str) -> String {
-    format!(
-        "title: {title}\nactors: [{}]\nsector: {sector}",
-        actors.join(", ")
-    )
+    format!("title: {title}\nactors: [{}]\nsector: {sector}", actors.join(", "))
 }
 
 /// Two actors and a person, nothing referring to them yet.
 fn site() -> SiteTest {
     SiteTest::new()
-        .page(
-            "aktoerer",
-            "borgere",
-            "title: Borgere\nchapter: \"1\"\ncolor: \"#1b6e5a\"",
-            "## Nøgletal\n\nBorgere er med.\n",
-        )
-        .page(
-            "aktoerer",
-            "fonde",
-            "title: Fonde\nchapter: \"2\"",
-            "Fonde betaler.\n",
-        )
+        .page("aktoerer", "borgere", "title: Borgere\nchapter: \"1\"\ncolor: \"#1b6e5a\"", "## Nøgletal\n\nBorgere er med.\n")
+        .page("aktoerer", "fonde", "title: Fonde\nchapter: \"2\"", "Fonde betaler.\n")
         .page("personer", "anna", "name: Anna Holm\nrole: Konsulent", "")
 }
 
@@ -50,27 +37,9 @@ fn build_error(site: SiteTest) -> String {
 
 fn course() -> Run {
     site()
-        .page(
-            "cases",
-            "skat",
-            &case("Skat i balance", &["borgere", "fonde"], "stat"),
-            "Se [[borgere#noegletal]].\n",
-        )
-        .page(
-            "cases",
-            "toilet",
-            &format!(
-                "{}\ncontact: anna",
-                case("Fremtidens skoletoilet", &["borgere"], "kommune")
-            ),
-            "",
-        )
-        .page(
-            "cases",
-            "lys",
-            &case("Lys i byen", &["fonde"], "kommune"),
-            "",
-        )
+        .page("cases", "skat", &case("Skat i balance", &["borgere", "fonde"], "stat"), "Se [[borgere#noegletal]].\n")
+        .page("cases", "toilet", &format!("{}\ncontact: anna", case("Fremtidens skoletoilet", &["borgere"], "kommune")), "")
+        .page("cases", "lys", &case("Lys i byen", &["fonde"], "kommune"), "")
         .build()
         .ok()
 }
@@ -79,19 +48,10 @@ fn course() -> Run {
 fn a_case_links_to_its_actors_and_contact() {
     let run = course();
     let main = run.main_html("cases/toilet/");
-    assert!(
-        main.contains(r#"<a href="/aktoerer/borgere/">Borgere</a>"#),
-        "{main}"
-    );
-    assert!(
-        main.contains(r#"<a href="/personer/anna/">Anna Holm</a>"#),
-        "{main}"
-    );
+    assert!(main.contains(r#"<a href="/aktoerer/borgere/">Borgere</a>"#), "{main}");
+    assert!(main.contains(r#"<a href="/personer/anna/">Anna Holm</a>"#), "{main}");
     let skat = run.main_html("cases/skat/");
-    assert!(
-        skat.contains(r##"<a href="/aktoerer/borgere/#noegletal">Borgere</a>"##),
-        "{skat}"
-    );
+    assert!(skat.contains(r##"<a href="/aktoerer/borgere/#noegletal">Borgere</a>"##), "{skat}");
 }
 
 #[test]
@@ -100,43 +60,20 @@ fn an_actor_lists_the_cases_that_refer_to_it_as_backlinks() {
     let main = run.main_html("aktoerer/borgere/");
     let backlinks = section(&main, r#"<section class="backlinks""#);
     assert!(backlinks.contains(r#"href="/cases/skat/""#), "{backlinks}");
-    assert!(
-        backlinks.contains(r#"href="/cases/toilet/""#),
-        "{backlinks}"
-    );
+    assert!(backlinks.contains(r#"href="/cases/toilet/""#), "{backlinks}");
     assert!(!backlinks.contains(r#"href="/cases/lys/""#), "{backlinks}");
     let anna = run.main_html("personer/anna/");
-    assert!(
-        section(&anna, r#"<section class="backlinks""#).contains(r#"href="/cases/toilet/""#),
-        "{anna}"
-    );
+    assert!(section(&anna, r#"<section class="backlinks""#).contains(r#"href="/cases/toilet/""#), "{anna}");
 }
 
 #[test]
 fn two_actors_of_one_case_are_related() {
     let run = course();
-    let borgere = section(
-        &run.main_html("aktoerer/borgere/"),
-        r#"<section class="related""#,
-    );
-    assert!(
-        borgere.contains(
-            r#"<a href="/aktoerer/fonde/">Fonde</a> <span class="count">1 fælles</span>"#
-        ),
-        "{borgere}"
-    );
-    assert!(
-        borgere.contains(r#"<a href="/cases/skat/">Skat i balance</a>"#),
-        "{borgere}"
-    );
-    let fonde = section(
-        &run.main_html("aktoerer/fonde/"),
-        r#"<section class="related""#,
-    );
-    assert!(
-        fonde.contains(r#"<a href="/aktoerer/borgere/">Borgere</a>"#),
-        "{fonde}"
-    );
+    let borgere = section(&run.main_html("aktoerer/borgere/"), r#"<section class="related""#);
+    assert!(borgere.contains(r#"<a href="/aktoerer/fonde/">Fonde</a> <span class="count">1 fælles</span>"#), "{borgere}");
+    assert!(borgere.contains(r#"<a href="/cases/skat/">Skat i balance</a>"#), "{borgere}");
+    let fonde = section(&run.main_html("aktoerer/fonde/"), r#"<section class="related""#);
+    assert!(fonde.contains(r#"<a href="/aktoerer/borgere/">Borgere</a>"#), "{fonde}");
 }
 
 #[test]
@@ -144,30 +81,15 @@ fn listings_exist_per_kind_and_per_facet_value() {
     let run = course();
     let all = run.main_html("cases/");
     for id in ["skat", "toilet", "lys"] {
-        assert!(
-            all.contains(&format!(r#"href="/cases/{id}/""#)),
-            "{id} missing from {all}"
-        );
+        assert!(all.contains(&format!(r#"href="/cases/{id}/""#)), "{id} missing from {all}");
     }
     let kommune = run.main_html("cases/sektor/kommune/");
-    assert!(
-        kommune.contains(r#"href="/cases/toilet/""#) && kommune.contains(r#"href="/cases/lys/""#),
-        "{kommune}"
-    );
+    assert!(kommune.contains(r#"href="/cases/toilet/""#) && kommune.contains(r#"href="/cases/lys/""#), "{kommune}");
     assert!(!kommune.contains(r#"href="/cases/skat/""#), "{kommune}");
     let stat = run.main_html("cases/sektor/stat/");
-    assert!(
-        stat.contains(r#"href="/cases/skat/""#) && !stat.contains(r#"href="/cases/lys/""#),
-        "{stat}"
-    );
-    assert!(
-        run.main_html("aktoerer/")
-            .contains(r#"href="/aktoerer/fonde/""#)
-    );
-    assert!(
-        run.main_html("personer/")
-            .contains(r#"href="/personer/anna/""#)
-    );
+    assert!(stat.contains(r#"href="/cases/skat/""#) && !stat.contains(r#"href="/cases/lys/""#), "{stat}");
+    assert!(run.main_html("aktoerer/").contains(r#"href="/aktoerer/fonde/""#));
+    assert!(run.main_html("personer/").contains(r#"href="/personer/anna/""#));
 }
 
 #[test]
@@ -177,12 +99,8 @@ fn a_case_page_main_element() {
 
 /// The element that starts with `open`, up to its `</section>`.
 fn section(html: &str, open: &str) -> String {
-    let start = html
-        .find(open)
-        .unwrap_or_else(|| panic!("no {open} in {html}"));
-    let end = html[start..]
-        .find("</section>")
-        .map_or(html.len(), |e| start + e);
+    let start = html.find(open).unwrap_or_else(|| panic!("no {open} in {html}"));
+    let end = html[start..].find("</section>").map_or(html.len(), |e| start + e);
     html[start..end].to_string()
 }
 
@@ -190,14 +108,8 @@ fn section(html: &str, open: &str) -> String {
 
 #[test]
 fn misspelt_field_suggests_the_right_name() {
-    let stderr = build_error(site_with_case(
-        "actors: [borgere]\nsector: stat\ntitel: Skat i balance",
-        "",
-    ));
-    assert!(
-        stderr.contains("error: content/cases/x.md:4:1: unknown field `titel`"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case("actors: [borgere]\nsector: stat\ntitel: Skat i balance", ""));
+    assert!(stderr.contains("error: content/cases/x.md:4:1: unknown field `titel`"), "{stderr}");
     assert!(stderr.contains("help: did you mean `title`?"), "{stderr}");
     assert_snapshot!(stderr);
 }
@@ -205,46 +117,28 @@ fn misspelt_field_suggests_the_right_name() {
 #[test]
 fn missing_required_field() {
     let stderr = build_error(site_with_case("title: X\nactors: [borgere]", ""));
-    assert!(
-        stderr.contains("content/cases/x.md:1:1: missing required field `sector`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("content/cases/x.md:1:1: missing required field `sector`"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn text_where_a_whole_number_belongs() {
-    let stderr = build_error(site_with_case(
-        &format!("{}\nyear: \"nineteen\"", case("X", &["borgere"], "stat")),
-        "",
-    ));
+    let stderr = build_error(site_with_case(&format!("{}\nyear: \"nineteen\"", case("X", &["borgere"], "stat")), ""));
     assert!(stderr.contains("content/cases/x.md:5:"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn unquoted_number_where_text_belongs() {
-    let stderr = build_error(site_with_case(
-        &format!("{}\nchapter: 5.10", case("X", &["borgere"], "stat")),
-        "",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:5:10: field `chapter`: expected a string"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case(&format!("{}\nchapter: 5.10", case("X", &["borgere"], "stat")), ""));
+    assert!(stderr.contains("content/cases/x.md:5:10: field `chapter`: expected a string"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn the_help_for_an_unquoted_number_keeps_its_digits() {
-    let stderr = build_error(site_with_case(
-        &format!("{}\nchapter: 5.10", case("X", &["borgere"], "stat")),
-        "",
-    ));
-    assert!(
-        stderr.contains("put the value in quotes: \"5.10\""),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case(&format!("{}\nchapter: 5.10", case("X", &["borgere"], "stat")), ""));
+    assert!(stderr.contains("put the value in quotes: \"5.10\""), "{stderr}");
 }
 
 #[test]
@@ -270,95 +164,59 @@ fn reference_to_a_page_of_the_wrong_kind() {
 
 #[test]
 fn broken_wikilink() {
-    let stderr = build_error(site_with_case(
-        &case("X", &["borgere"], "stat"),
-        "Første linje.\n\nSe [[borgerne]].\n",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:8:4: broken link"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case(&case("X", &["borgere"], "stat"), "Første linje.\n\nSe [[borgerne]].\n"));
+    assert!(stderr.contains("content/cases/x.md:8:4: broken link"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn broken_wikilink_anchor() {
-    let stderr = build_error(site_with_case(
-        &case("X", &["borgere"], "stat"),
-        "Se [[borgere#tal]].\n",
-    ));
+    let stderr = build_error(site_with_case(&case("X", &["borgere"], "stat"), "Se [[borgere#tal]].\n"));
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn broken_relative_markdown_link() {
-    let stderr = build_error(site_with_case(
-        &case("X", &["borgere"], "stat"),
-        "Se [fonde](../aktoerer/fond.md).\n",
-    ));
+    let stderr = build_error(site_with_case(&case("X", &["borgere"], "stat"), "Se [fonde](../aktoerer/fond.md).\n"));
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn raw_html_in_markdown() {
-    let stderr = build_error(site_with_case(
-        &case("X", &["borgere"], "stat"),
-        "Tekst\n\n<div class=\"boks\">x</div>\n",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:8:1: raw HTML"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case(&case("X", &["borgere"], "stat"), "Tekst\n\n<div class=\"boks\">x</div>\n"));
+    assert!(stderr.contains("content/cases/x.md:8:1: raw HTML"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn javascript_link() {
-    let stderr = build_error(site_with_case(
-        &case("X", &["borgere"], "stat"),
-        "[Klik](javascript:alert(1))\n",
-    ));
+    let stderr = build_error(site_with_case(&case("X", &["borgere"], "stat"), "[Klik](javascript:alert(1))\n"));
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn yaml_indented_with_a_tab() {
-    let stderr = build_error(site_with_case(
-        "title: X\nactors:\n\t- borgere\nsector: stat",
-        "",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:4:1: YAML indentation uses a tab"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case("title: X\nactors:\n\t- borgere\nsector: stat", ""));
+    assert!(stderr.contains("content/cases/x.md:4:1: YAML indentation uses a tab"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn yaml_with_an_unclosed_quote() {
-    let stderr = build_error(site_with_case(
-        "title: \"Skat i balance\nactors: [borgere]\nsector: stat",
-        "",
-    ));
+    let stderr = build_error(site_with_case("title: \"Skat i balance\nactors: [borgere]\nsector: stat", ""));
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn an_unclosed_quote_is_reported_where_the_quote_opens() {
-    let stderr = build_error(site_with_case(
-        "title: \"Skat i balance\nactors: [borgere]\nsector: stat",
-        "",
-    ));
+    let stderr = build_error(site_with_case("title: \"Skat i balance\nactors: [borgere]\nsector: stat", ""));
     assert!(stderr.contains("content/cases/x.md:2:8:"), "{stderr}");
     assert!(stderr.contains("close the quote"), "{stderr}");
 }
 
 #[test]
 fn front_matter_not_closed() {
-    let stderr = build_error(site().file(
-        "content/cases/x.md",
-        "---\ntitle: X\nactors: [borgere]\nsector: stat\n\nTekst\n",
-    ));
+    let stderr = build_error(site().file("content/cases/x.md", "---\ntitle: X\nactors: [borgere]\nsector: stat\n\nTekst\n"));
     assert_snapshot!(stderr);
 }
 
@@ -382,29 +240,15 @@ fn one_id_in_two_folders() {
 
 #[test]
 fn file_names_that_differ_only_in_case() {
-    let stderr = build_error(site().page("", "om", "title: Om", "").page(
-        "",
-        "Om",
-        "title: Om igen",
-        "",
-    ));
-    assert!(
-        stderr.contains("`content/Om.md` and `content/om.md`"),
-        "{stderr}"
-    );
+    let stderr = build_error(site().page("", "om", "title: Om", "").page("", "Om", "title: Om igen", ""));
+    assert!(stderr.contains("`content/Om.md` and `content/om.md`"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
 #[test]
 fn invalid_utf8() {
-    let stderr = build_error(site().file(
-        "content/cases/x.md",
-        b"---\ntitle: X\nactors: [borgere]\nsector: stat\n---\nK\xf8benhavn\n",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:6:2: the file is not valid UTF-8"),
-        "{stderr}"
-    );
+    let stderr = build_error(site().file("content/cases/x.md", b"---\ntitle: X\nactors: [borgere]\nsector: stat\n---\nK\xf8benhavn\n"));
+    assert!(stderr.contains("content/cases/x.md:6:2: the file is not valid UTF-8"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
@@ -413,10 +257,7 @@ fn byte_order_mark_and_crlf_build_fine() {
     let text = "\u{feff}---\r\ntitle: Skat\r\nactors: [borgere]\r\nsector: stat\r\n---\r\nSe [[fonde]].\r\n";
     let run = site().file("content/cases/x.md", text).build().ok();
     let main = run.main_html("cases/x/");
-    assert!(
-        main.contains("<h1>Skat</h1>") && main.contains(r#"<a href="/aktoerer/fonde/">Fonde</a>"#),
-        "{main}"
-    );
+    assert!(main.contains("<h1>Skat</h1>") && main.contains(r#"<a href="/aktoerer/fonde/">Fonde</a>"#), "{main}");
 }
 
 #[test]
@@ -430,11 +271,7 @@ fn billion_laughs_is_refused_quickly() {
     }
     let start = Instant::now();
     let stderr = build_error(site_with_case(&front_matter, ""));
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
     assert!(stderr.contains("content/cases/x.md:"), "{stderr}");
     assert_snapshot!(stderr);
 }
@@ -442,10 +279,7 @@ fn billion_laughs_is_refused_quickly() {
 #[test]
 fn file_in_a_folder_of_no_kind() {
     let stderr = build_error(site().page("ukendt", "x", "title: X", ""));
-    assert!(
-        stderr.contains("error: content/ukendt/x.md:1:1:"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("error: content/ukendt/x.md:1:1:"), "{stderr}");
     assert_snapshot!(stderr);
 }
 
@@ -453,25 +287,11 @@ fn file_in_a_folder_of_no_kind() {
 fn all_problems_are_reported_in_one_run() {
     let stderr = build_error(
         site()
-            .page(
-                "cases",
-                "a",
-                &case("A", &["borgere"], "stat").replace("title", "titel"),
-                "",
-            )
-            .page(
-                "cases",
-                "b",
-                &case("B", &["borgere"], "stat"),
-                "Se [[ingen]].\n",
-            )
+            .page("cases", "a", &case("A", &["borgere"], "stat").replace("title", "titel"), "")
+            .page("cases", "b", &case("B", &["borgere"], "stat"), "Se [[ingen]].\n")
             .page("personer", "c", "name: C\nrole: [1, 2]", ""),
     );
-    for place in [
-        "content/cases/a.md:2:1",
-        "content/cases/b.md:6:4",
-        "content/personer/c.md:3:",
-    ] {
+    for place in ["content/cases/a.md:2:1", "content/cases/b.md:6:4", "content/personer/c.md:3:"] {
         assert!(stderr.contains(place), "{place} missing from {stderr}");
     }
     assert_snapshot!(stderr);
@@ -484,12 +304,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = site_with_case(&case("X", &["borgere"], "stat"), "");
     let first = site.build().ok();
     let before = fingerprint(&first.out);
-    let site = site.page(
-        "cases",
-        "x",
-        &case("X", &["borgere"], "stat"),
-        "Se [[ingen]].\n",
-    );
+    let site = site.page("cases", "x", &case("X", &["borgere"], "stat"), "Se [[ingen]].\n");
     let second = site.build().failed();
     assert_eq!(fingerprint(&second.out), before);
 }
@@ -501,17 +316,8 @@ fn dangerous_output_folders_are_refused() {
     let before = fingerprint(&root);
     for output in [".", "..", "content", "content/ud", "/", "andet"] {
         let run = site.build_with(&["--output", output]).failed();
-        assert!(
-            run.stderr
-                .starts_with("error: refusing to write the site to"),
-            "--output {output}: {}",
-            run.stderr
-        );
-        assert_eq!(
-            fingerprint(&root),
-            before,
-            "--output {output} wrote something"
-        );
+        assert!(run.stderr.starts_with("error: refusing to write the site to"), "--output {output}: {}", run.stderr);
+        assert_eq!(fingerprint(&root), before, "--output {output} wrote something");
     }
     assert_snapshot!(site.build_with(&["--output", "andet"]).stderr);
 }
@@ -528,17 +334,10 @@ fn a_build_may_replace_its_own_output() {
 
 #[test]
 fn same_input_gives_byte_identical_output() {
-    let site = site_with_case(
-        &case("X", &["borgere", "fonde"], "stat"),
-        "## Før\n\nTekst om [[borgere]].\n",
-    );
+    let site = site_with_case(&case("X", &["borgere", "fonde"], "stat"), "## Før\n\nTekst om [[borgere]].\n");
     let one = fingerprint(&site.build_with(&["--output", "en"]).ok().out);
     let two = fingerprint(&site.build_with(&["--output", "to"]).ok().out);
-    assert!(
-        one.keys().any(|p| p.starts_with("pagefind/")),
-        "no search index in {:?}",
-        one.keys()
-    );
+    assert!(one.keys().any(|p| p.starts_with("pagefind/")), "no search index in {:?}", one.keys());
     assert_eq!(one, two);
 }
 
@@ -548,12 +347,9 @@ const SUB_PATH: &str = "/kursus/";
 
 #[test]
 fn under_a_sub_path_every_internal_link_of_a_small_site_resolves() {
-    let run = site_with_case(
-        &case("X", &["borgere", "fonde"], "stat"),
-        "Se [[borgere#noegletal]] og [[anna]].\n",
-    )
-    .build_with(&["--base-url", "https://example.org/kursus/"])
-    .ok();
+    let run = site_with_case(&case("X", &["borgere", "fonde"], "stat"), "Se [[borgere#noegletal]] og [[anna]].\n")
+        .build_with(&["--base-url", "https://example.org/kursus/"])
+        .ok();
     assert_links_resolve(&run.out);
 }
 
@@ -561,13 +357,7 @@ fn under_a_sub_path_every_internal_link_of_a_small_site_resolves() {
 fn under_a_sub_path_every_internal_link_of_the_bundled_course_resolves() {
     let out = tempfile::tempdir().expect("temporary folder");
     let output = out.path().join("site");
-    let args = [
-        "build",
-        "--output",
-        output.to_str().expect("utf-8 path"),
-        "--base-url",
-        "https://example.org/kursus/",
-    ];
+    let args = ["build", "--output", output.to_str().expect("utf-8 path"), "--base-url", "https://example.org/kursus/"];
     let run = support::run_binary(Path::new(REPO), &args).ok();
     assert_links_resolve(&run.out);
 }
@@ -590,12 +380,7 @@ fn assert_links_resolve(out: &Path) {
     broken.sort();
     broken.dedup();
     assert!(checked > 0, "no internal links found in {}", out.display());
-    assert!(
-        broken.is_empty(),
-        "{} broken links:\n{}",
-        broken.len(),
-        broken.join("\n")
-    );
+    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
 }
 
 fn absolute_urls(html: &str) -> Vec<&str> {
@@ -615,12 +400,8 @@ fn absolute_urls(html: &str) -> Vec<&str> {
 }
 
 fn resolve(out: &Path, url: &str) -> Result<(), String> {
-    let path = url
-        .strip_prefix(SUB_PATH)
-        .ok_or("does not start with the sub-path")?;
-    let (path, fragment) = path
-        .split_once('#')
-        .map_or((path, None), |(p, f)| (p, Some(f)));
+    let path = url.strip_prefix(SUB_PATH).ok_or("does not start with the sub-path")?;
+    let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
     let path = path.split('?').next().unwrap_or(path);
     let file = out.join(support::file_for_url(path));
     if !file.is_file() {
@@ -629,9 +410,7 @@ fn resolve(out: &Path, url: &str) -> Result<(), String> {
     match fragment {
         Some(id) if !id.is_empty() => {
             let html = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-            html.contains(&format!("id=\"{id}\""))
-                .then_some(())
-                .ok_or_else(|| format!("no id=\"{id}\" in the page"))
+            html.contains(&format!("id=\"{id}\"")).then_some(()).ok_or_else(|| format!("no id=\"{id}\" in the page"))
         }
         _ => Ok(()),
     }
@@ -658,14 +437,8 @@ fn hostile_markdown_in_the_body_fails_the_build() {
 #[test]
 fn hostile_markdown_in_a_summary_fails_the_build() {
     let summary = format!("summary: '{}'", HOSTILE[0]);
-    let stderr = build_error(site_with_case(
-        &format!("{}\n{summary}", case("X", &["borgere"], "stat")),
-        "",
-    ));
-    assert!(
-        stderr.contains("content/cases/x.md:5:1: raw HTML"),
-        "{stderr}"
-    );
+    let stderr = build_error(site_with_case(&format!("{}\n{summary}", case("X", &["borgere"], "stat")), ""));
+    assert!(stderr.contains("content/cases/x.md:5:1: raw HTML"), "{stderr}");
 }
 
 #[test]
@@ -673,18 +446,8 @@ fn hostile_titles_are_shown_as_text() {
     let mut site = site();
     for (i, hostile) in HOSTILE.iter().enumerate() {
         let title = serde_json::to_string(hostile).expect("quote");
-        site = site.page(
-            "cases",
-            &format!("x{i}"),
-            &case(&title, &["borgere"], "stat"),
-            "",
-        );
-        site = site.page(
-            "personer",
-            &format!("p{i}"),
-            &format!("name: {title}\nrole: {title}"),
-            "",
-        );
+        site = site.page("cases", &format!("x{i}"), &case(&title, &["borgere"], "stat"), "");
+        site = site.page("personer", &format!("p{i}"), &format!("name: {title}\nrole: {title}"), "");
     }
     let run = site.build().ok();
     let urls = [
@@ -701,74 +464,45 @@ fn hostile_titles_are_shown_as_text() {
     for url in urls {
         let html = run.html(url);
         for tag in tags(&html) {
-            let hostile = tag.starts_with("<script>")
-                || tag.contains("onerror")
-                || tag.contains("=\"jav")
-                || tag.contains("=\"data:");
+            let hostile = tag.starts_with("<script>") || tag.contains("onerror") || tag.contains("=\"jav") || tag.contains("=\"data:");
             assert!(!hostile, "a hostile title became markup in {url}: {tag}");
         }
     }
-    assert!(
-        run.main_html("cases/x0/")
-            .contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>")
-    );
+    assert!(run.main_html("cases/x0/").contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
 }
 
 /// Every tag of `html`, `<` to `>`: escaped text has no `<`, so this is the markup.
 fn tags(html: &str) -> impl Iterator<Item = &str> {
-    html.match_indices('<')
-        .map(|(i, _)| &html[i..html[i..].find('>').map_or(html.len(), |e| i + e + 1)])
+    html.match_indices('<').map(|(i, _)| &html[i..html[i..].find('>').map_or(html.len(), |e| i + e + 1)])
 }
 
 #[test]
 fn a_title_with_a_script_end_tag_and_a_line_separator_stays_text() {
     let title = "Slut </script> her\u{2028}og der";
-    let run = site_with_case(&case(&format!("\"{title}\""), &["borgere"], "stat"), "")
-        .build()
-        .ok();
+    let run = site_with_case(&case(&format!("\"{title}\""), &["borgere"], "stat"), "").build().ok();
     for url in ["cases/x/", "aktoerer/borgere/", "cases/"] {
         let html = run.html(url);
-        assert_eq!(
-            html.matches("</script>").count(),
-            html.matches("<script").count(),
-            "{url}:\n{html}"
-        );
+        assert_eq!(html.matches("</script>").count(), html.matches("<script").count(), "{url}:\n{html}");
     }
-    assert!(
-        run.main_html("cases/x/")
-            .contains("<h1>Slut &lt;/script&gt; her\u{2028}og der</h1>")
-    );
+    assert!(run.main_html("cases/x/").contains("<h1>Slut &lt;/script&gt; her\u{2028}og der</h1>"));
 }
 
 // ---------- check ----------
 
 #[test]
 fn check_as_json_lists_problems_with_places() {
-    let run = site_with_case(&case("X", &["borger"], "stat"), "Se [[ingen]].\n")
-        .run(&["check", "--format", "json"])
-        .failed();
+    let run = site_with_case(&case("X", &["borger"], "stat"), "Se [[ingen]].\n").run(&["check", "--format", "json"]).failed();
     let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(list.len(), 2, "{}", run.stdout);
     assert_eq!(list[0]["path"], "content/cases/x.md");
-    assert_eq!(
-        (list[0]["line"].as_u64(), list[0]["col"].as_u64()),
-        (Some(3), Some(10))
-    );
-    assert!(
-        list[0]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("`borger`")),
-        "{}",
-        run.stdout
-    );
+    assert_eq!((list[0]["line"].as_u64(), list[0]["col"].as_u64()), (Some(3), Some(10)));
+    assert!(list[0]["message"].as_str().is_some_and(|m| m.contains("`borger`")), "{}", run.stdout);
     assert_eq!(list[1]["line"], 6);
     assert_snapshot!(run.stdout);
 }
 
 #[test]
 fn check_as_json_prints_an_empty_list_for_a_good_site() {
-    let run = site_with_case(&case("X", &["borgere"], "stat"), "")
-        .run(&["check", "--format", "json"])
-        .ok();
+    let run = site_with_case(&case("X", &["borgere"], "stat"), "").run(&["check", "--format", "json"]).ok();
     assert_eq!(run.stdout.trim(), "[]");
 }

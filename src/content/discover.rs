@@ -49,6 +49,13 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
                     files.push(file);
                 }
             }
+            Ok(entry) if entry.file_type().is_dir() => {}
+            // A FIFO, socket or device named `x.md` would block or fail on read:
+            // say so instead of leaving the page out without a word.
+            Ok(entry) if is_markdown(entry.path()) => diagnostics.push(
+                Diagnostic::error(Location::new(relative(root, entry.path()), 1, 1), "not a regular file (a pipe, socket or device)")
+                    .with_help("replace it with an ordinary Markdown file, or remove it"),
+            ),
             Ok(_) => {}
             Err(e) => diagnostics.push(walk_error(root, &e)),
         }
@@ -62,8 +69,12 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     if e.loop_ancestor().is_some() {
         Diagnostic::error(Location::new(path, 1, 1), "symbolic link loop in the content folder")
             .with_help("remove the link that points back to one of its own parent folders")
+    } else if let Some(target) = e.path().filter(|p| !p.exists()).and_then(|p| std::fs::read_link(p).ok()) {
+        Diagnostic::error(Location::new(path, 1, 1), format!("symbolic link to `{}`, which does not exist", target.display()))
+            .with_help("remove the link, or point it at an existing file")
     } else {
-        Diagnostic::error(Location::new(path, 1, 1), format!("cannot read: {e}")).with_help("check that the file or folder exists and is readable")
+        Diagnostic::error(Location::new(path, 1, 1), format!("cannot read: {e}"))
+            .with_help("check that the file or folder exists and is readable")
     }
 }
 
@@ -73,8 +84,12 @@ pub fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+fn is_markdown(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()) == Some("md")
+}
+
 fn classify(root: &Path, path: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
-    if path.extension().and_then(|e| e.to_str()) != Some("md") {
+    if !is_markdown(path) {
         return None;
     }
     let rel_path = relative(root, path);
@@ -107,9 +122,16 @@ pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
     let at = |line, col| Location::new(&file.rel_path, line, col);
     let meta = std::fs::metadata(&file.abs_path)
         .map_err(|e| Diagnostic::error(at(1, 1), format!("cannot read the file: {e}")).with_help("check the file's permissions"))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(at(1, 1), "not a regular file (a pipe, socket or device)")
+            .with_help("replace it with an ordinary Markdown file, or remove it"));
+    }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(at(1, 1), format!("the file is {} bytes, more than the limit of {MAX_FILE_BYTES} bytes", meta.len()))
-            .with_help("split the page into several pages, or move data out of it"));
+        return Err(Diagnostic::error(
+            at(1, 1),
+            format!("the file is {} bytes, more than the limit of {MAX_FILE_BYTES} bytes", meta.len()),
+        )
+        .with_help("split the page into several pages, or move data out of it"));
     }
     let bytes = std::fs::read(&file.abs_path)
         .map_err(|e| Diagnostic::error(at(1, 1), format!("cannot read the file: {e}")).with_help("check the file's permissions"))?;
@@ -132,29 +154,52 @@ fn check_file_names(files: &[SourceFile]) -> Diagnostics {
     for file in files {
         if let Some(other) = seen.insert(fold(&file.rel_path), file) {
             diagnostics.push(
-                Diagnostic::error(Location::new(&file.rel_path, 1, 1), format!("`{}` and `{}` differ only in case or Unicode normalisation", other.rel_path, file.rel_path))
-                    .with_help("rename one of them: they would be one page on case-insensitive file systems and web hosts"),
+                Diagnostic::error(
+                    Location::new(&file.rel_path, 1, 1),
+                    format!("`{}` and `{}` differ only in case or Unicode normalisation", other.rel_path, file.rel_path),
+                )
+                .with_help("rename one of them: they would be one page on case-insensitive file systems and web hosts"),
             );
         }
     }
     diagnostics
 }
 
-/// Pages with the same id or URL.
-pub fn check_collisions(pages: &[Page]) -> Diagnostics {
+/// Pages with the same id or URL, and top-level pages whose URL is a kind's listing.
+pub fn check_collisions(pages: &[Page], config: &Config) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
+    for page in pages.iter().filter(|p| config.kinds[p.kind].folder.is_empty()) {
+        if let Some(kind) = config.kinds.iter().find(|k| !k.folder.is_empty() && page.url == k.section_path()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Location::new(&page.path, 1, 1),
+                    format!("`{}` would be written to `/{}`, where the list of {} goes", page.path, page.url, kind.plural),
+                )
+                .with_help(format!(
+                    "rename the file or set a different `id:`; `{}` is the folder of the kind `{}`",
+                    kind.folder, kind.name
+                )),
+            );
+        }
+    }
     let mut ids: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut urls: BTreeMap<String, &Page> = BTreeMap::new();
     for page in pages {
         if let Some(other) = ids.insert(&page.id, page) {
             diagnostics.push(
-                Diagnostic::error(Location::new(&page.path, 1, 1), format!("id `{}` is used by `{}` and `{}`", page.id, other.path, page.path))
-                    .with_help("ids are unique across the whole site: rename one file or set a different `id:`"),
+                Diagnostic::error(
+                    Location::new(&page.path, 1, 1),
+                    format!("id `{}` is used by `{}` and `{}`", page.id, other.path, page.path),
+                )
+                .with_help("ids are unique across the whole site: rename one file or set a different `id:`"),
             );
         } else if let Some(other) = urls.insert(fold(&page.url), page) {
             diagnostics.push(
-                Diagnostic::error(Location::new(&page.path, 1, 1), format!("`{}` and `{}` would both be written to `/{}`", other.path, page.path, page.url))
-                    .with_help("rename one of the files"),
+                Diagnostic::error(
+                    Location::new(&page.path, 1, 1),
+                    format!("`{}` and `{}` would both be written to `/{}`", other.path, page.path, page.url),
+                )
+                .with_help("rename one of the files"),
             );
         }
     }
@@ -170,6 +215,44 @@ mod tests {
         assert_eq!(stem_of(&["foo", "index.md"]), "foo");
         assert_eq!(stem_of(&["foo.md"]), "foo");
         assert_eq!(stem_of(&["index.md"]), "index");
+    }
+
+    fn config() -> Config {
+        crate::config::parse("title: T\nkinds:\n  page:\n    folder: \"\"\n    fields: { title: { type: string } }\n  case:\n    folder: cases\n    plural: Cases\n    fields: { title: { type: string } }\n").expect("schema")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_like_a_page_is_reported_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/cases")).unwrap();
+        let fifo = dir.path().join("content/cases/y.md");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let (files, diagnostics) = discover(dir.path(), &config());
+        assert!(files.is_empty());
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].starts_with("error: content/cases/y.md:1:1: not a regular file"), "{messages:?}");
+        let file = SourceFile { abs_path: fifo, rel_path: "content/cases/y.md".into(), stem: "y".into(), kind: 1 };
+        assert!(read_text(&file).unwrap_err().message.starts_with("not a regular file"));
+    }
+
+    #[test]
+    fn a_top_level_page_cannot_take_a_listing_url() {
+        let page = |path: &str, id: &str, kind| Page {
+            id: id.into(),
+            kind,
+            path: path.into(),
+            title: id.into(),
+            url: super::super::page_url(if kind == 0 { "" } else { "cases" }, id),
+            fields: Default::default(),
+            body: String::new(),
+            body_line: 4,
+        };
+        let pages = [page("content/cases.md", "cases", 0), page("content/cases/a.md", "a", 1)];
+        let messages: Vec<String> = check_collisions(&pages, &config()).iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("`content/cases.md` would be written to `/cases/`, where the list of Cases goes"), "{messages:?}");
     }
 
     #[test]

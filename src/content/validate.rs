@@ -27,7 +27,8 @@ pub struct Validated {
 
 /// Validates the front matter of `split` against `kind`; `None` when it cannot be read at all.
 pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, diagnostics: &mut Diagnostics) -> Option<Validated> {
-    let ctx = Ctx { path, yaml: &split.yaml, first_line: split.yaml_line, config };
+    let line_starts = std::iter::once(0).chain(split.yaml.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let ctx = Ctx { path, yaml: &split.yaml, line_starts, first_line: split.yaml_line, config };
     let value = match yaml::parse(&split.yaml, Limits::FRONT_MATTER) {
         Ok(value) => value,
         Err(e) => {
@@ -46,13 +47,15 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
             return None;
         }
     };
+    let key_lines = yaml::key_lines(&split.yaml);
     let mut out = Validated::default();
     for (key, value) in &map {
         let Some(key) = key.as_str() else {
-            diagnostics.push(Diagnostic::error(ctx.at(1, 1), "a front-matter key is not text").with_help("keys are field names such as `title`"));
+            diagnostics
+                .push(Diagnostic::error(ctx.at(1, 1), "a front-matter key is not text").with_help("keys are field names such as `title`"));
             continue;
         };
-        let (line, col) = yaml::locate_key(&split.yaml, key).unwrap_or((1, 1));
+        let (line, col) = key_lines.get(key).map_or((1, 1), |&line| (line, 1));
         if key == ID_KEY {
             out.id = ctx.id(value, line, diagnostics);
             continue;
@@ -69,7 +72,7 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
         }
     }
     for def in kind.fields.iter().filter(|d| d.required && map.get(d.name.as_str()).is_none_or(Value::is_null)) {
-        let (line, col) = yaml::locate_key(&split.yaml, &def.name).map_or((0, 1), |(l, c)| (l, c));
+        let (line, col) = key_lines.get(def.name.as_str()).map_or((0, 1), |&line| (line, 1));
         let location = if line == 0 { Location::new(path, 1, 1) } else { ctx.at(line, col) };
         diagnostics.push(
             Diagnostic::error(location, format!("missing required field `{}` for a {}", def.name, kind.label.to_lowercase()))
@@ -115,6 +118,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 struct Ctx<'a> {
     path: &'a str,
     yaml: &'a str,
+    /// Byte offset of each YAML line, so finding a line does not rescan the text.
+    line_starts: Vec<usize>,
     first_line: usize,
     config: &'a Config,
 }
@@ -127,13 +132,44 @@ impl Ctx<'_> {
 
     /// Location of `needle` at or after YAML line `line`, or of the line itself.
     fn find(&self, line: usize, needle: &str) -> Location {
-        let (l, c) = yaml::locate_after(self.yaml, line, needle).unwrap_or((line, 1));
+        // YAML may have read something else than what is written (`0x1F` is
+        // 31, `.NaN` is NaN): then point at the value on the key's line.
+        let (l, c) = self.locate_after(line, needle).unwrap_or_else(|| (line, self.value_col(line)));
         self.at(l, c)
+    }
+
+    /// The text of 1-based YAML `line`.
+    fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.yaml.len());
+        self.yaml[start..].lines().next().unwrap_or_default()
+    }
+
+    /// [`yaml::locate_after`], starting at the line instead of the top of the text.
+    fn locate_after(&self, from_line: usize, needle: &str) -> Option<(usize, usize)> {
+        let from_line = from_line.max(1);
+        let start = *self.line_starts.get(from_line - 1)?;
+        yaml::locate_after(&self.yaml[start..], 1, needle).map(|(l, c)| (l + from_line - 1, c))
+    }
+
+    /// The column where the value of 1-based YAML `line` starts: after `key: ` or `- `, else 1.
+    fn value_col(&self, line: usize) -> usize {
+        let text = self.line_text(line);
+        let after = text.find(": ").map(|i| i + 2).or_else(|| text.find("- ").filter(|&i| text[..i].trim().is_empty()).map(|i| i + 2));
+        after.map_or(1, |start| {
+            let value = text[start..].trim_start();
+            text[..text.len() - value.len()].chars().count() + 1
+        })
+    }
+
+    /// Whether the value at 1-based YAML `line`, character column `col` is in quotes.
+    fn quoted(&self, line: usize, col: usize) -> bool {
+        let text = self.line_text(line);
+        col >= 2 && text.chars().nth(col - 2).is_some_and(|c| c == '"' || c == '\'')
     }
 
     /// The token written at 1-based YAML `line`, character column `col`.
     fn raw_token(&self, line: usize, col: usize) -> String {
-        let text = self.yaml.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+        let text = self.line_text(line);
         text.chars().skip(col.saturating_sub(1)).take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#')).collect()
     }
 
@@ -166,10 +202,18 @@ impl Ctx<'_> {
             Ok(v) => Some(v),
             Err((message, mut help)) => {
                 let location = self.find(line, &scalar_text(value));
-                if let (FieldType::String | FieldType::Text, Value::Number(_)) = (ty, value) {
-                    // Quote what the editor wrote (`5.10`), not the number YAML read (`5.1`).
-                    let raw = self.raw_token(location.line + 1 - self.first_line, location.col);
-                    help = format!("put the value in quotes: \"{raw}\"");
+                let (yaml_line, col) = (location.line + 1 - self.first_line, location.col);
+                // Quote what the editor wrote (`5.10`, `True`), not what YAML read (`5.1`, `true`).
+                let raw = self.raw_token(yaml_line, col);
+                match (ty, value) {
+                    (FieldType::String | FieldType::Text, Value::Number(_)) => help = format!("put the value in quotes: \"{raw}\""),
+                    (FieldType::String | FieldType::Text, Value::Bool(_)) => {
+                        help = format!("YAML reads `{raw}` as true/false: put the value in quotes: \"{raw}\"")
+                    }
+                    (FieldType::Integer | FieldType::Number, Value::String(s)) if !self.quoted(yaml_line, col) => {
+                        help = unquoted_number_help(s)
+                    }
+                    _ => {}
                 }
                 diagnostics.push(Diagnostic::error(location, format!("field `{field}`: {message}")).with_help(help));
                 None
@@ -179,7 +223,7 @@ impl Ctx<'_> {
 
     fn text(&self, value: &Value, line: usize) -> Result<FieldValue, (String, String)> {
         let source = value.as_str().ok_or_else(|| mismatch(&FieldType::Text, value))?;
-        let key_line = self.yaml.lines().nth(line - 1).unwrap_or_default();
+        let key_line = self.line_text(line);
         let block = key_line.trim_end().ends_with(['|', '>']) || key_line.trim_end().ends_with("|-");
         let file_line = line + self.first_line - 1 + usize::from(block);
         Ok(FieldValue::Text(Text { source: source.to_string(), line: file_line }))
@@ -212,7 +256,16 @@ impl Ctx<'_> {
     }
 
     #[allow(clippy::too_many_arguments, reason = "the list's bounds travel with its element type")]
-    fn list(&self, of: &FieldType, min: usize, max: Option<usize>, value: &Value, field: &str, line: usize, diagnostics: &mut Diagnostics) -> Option<FieldValue> {
+    fn list(
+        &self,
+        of: &FieldType,
+        min: usize,
+        max: Option<usize>,
+        value: &Value,
+        field: &str,
+        line: usize,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<FieldValue> {
         let items: Vec<Value> = match value {
             Value::Sequence(items) => items.clone(),
             // A single value where a list is expected is taken as a list of one.
@@ -229,7 +282,16 @@ impl Ctx<'_> {
             );
             return None;
         }
-        let converted: Vec<_> = items.iter().filter_map(|item| self.convert(of, item, field, line, diagnostics)).collect();
+        // Each item is looked for from the line of the one before, so a list
+        // of 20,000 items is located in one pass over the text.
+        let mut cursor = line;
+        let mut converted = Vec::with_capacity(items.len());
+        for item in &items {
+            if !matches!(item, Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_)) {
+                cursor = self.locate_after(cursor, &scalar_text(item)).map_or(cursor, |(l, _)| l);
+            }
+            converted.extend(self.convert(of, item, field, cursor, diagnostics));
+        }
         (converted.len() == items.len()).then_some(FieldValue::List(converted))
     }
 
@@ -253,7 +315,7 @@ impl Ctx<'_> {
                 ok = false;
                 continue;
             };
-            let inner_line = yaml::locate_after(self.yaml, line, &format!("{key}:")).map_or(line, |(l, _)| l);
+            let inner_line = self.locate_after(line, &format!("{key}:")).map_or(line, |(l, _)| l);
             match self.convert(&def.ty, v, &format!("{field}.{key}"), inner_line, diagnostics) {
                 Some(v) => {
                     out.insert(key.to_string(), v);
@@ -264,8 +326,11 @@ impl Ctx<'_> {
         for def in fields.iter().filter(|d| d.required && !out.contains_key(&d.name)) {
             if map.get(def.name.as_str()).is_none() {
                 diagnostics.push(
-                    Diagnostic::error(self.at(line, 1), format!("field `{field}` is missing `{}`", def.name))
-                        .with_help(format!("add `{}: …` ({})", def.name, def.ty.describe())),
+                    Diagnostic::error(self.at(line, 1), format!("field `{field}` is missing `{}`", def.name)).with_help(format!(
+                        "add `{}: …` ({})",
+                        def.name,
+                        def.ty.describe()
+                    )),
                 );
                 ok = false;
             }
@@ -306,13 +371,27 @@ fn mismatch(ty: &FieldType, value: &Value) -> (String, String) {
     let message = format!("expected {}, found {}", ty.describe(), found(value));
     let help = match (ty, value) {
         (FieldType::String | FieldType::Text, Value::Number(n)) => format!("put the value in quotes: \"{n}\""),
-        (FieldType::String | FieldType::Text, Value::Bool(_)) => "YAML reads yes/no/true/false as booleans: put the value in quotes".into(),
+        (FieldType::String | FieldType::Text, Value::Bool(_)) => {
+            "YAML reads true and false as a yes/no value: put the value in quotes".into()
+        }
         (FieldType::Integer, Value::Number(_)) => "write a whole number without decimals or exponent, e.g. 2016".into(),
         (FieldType::Integer | FieldType::Number, Value::String(_)) => "write the number with digits and without quotes, e.g. 2016".into(),
         (FieldType::Object(_), _) => format!("write {}", ty.describe()),
         _ => format!("write {}", ty.describe()),
     };
     (message, help)
+}
+
+/// Help for an unquoted value YAML read as text where a number belongs (`012`, `1_000`, `yes`).
+fn unquoted_number_help(s: &str) -> String {
+    let digits = s.trim_start_matches(['+', '-']);
+    if digits.len() > 1 && digits.starts_with('0') && digits.chars().all(|c| c.is_ascii_digit()) {
+        let sign = &s[..s.len() - digits.len()];
+        let trimmed = digits.trim_start_matches('0');
+        format!("write the number without leading zeros: {sign}{}", if trimmed.is_empty() { "0" } else { trimmed })
+    } else {
+        "write the number with digits only, e.g. 2016".into()
+    }
 }
 
 fn date(s: &str) -> Result<(), (String, String)> {
@@ -354,6 +433,34 @@ mod tests {
         assert_eq!(closest("titel", &["title", "summary"]), Some("title"));
         assert_eq!(closest("actros", &["actors", "sector"]), Some("actors"));
         assert_eq!(closest("zzzzzz", &["title"]), None);
+    }
+
+    fn errors_of(yaml: &str) -> Vec<Diagnostic> {
+        let schema =
+            "title: T\nkinds:\n  page:\n    folder: \"\"\n    fields:\n      title: { type: string }\n      year: { type: integer }\n";
+        let config = crate::config::parse(schema).expect("schema");
+        let split = Split { yaml: yaml.into(), yaml_line: 2, body: "".into(), body_line: 4 };
+        let mut diagnostics = Diagnostics::new();
+        validate("x.md", &split, &config.kinds[0], &config, &mut diagnostics);
+        diagnostics.sorted()
+    }
+
+    #[test]
+    fn a_value_yaml_reads_differently_is_quoted_as_written() {
+        for (written, col) in [("0x1F", 8), (".NaN", 8), ("True", 8), ("1e3", 8)] {
+            let errors = errors_of(&format!("title: {written}\n"));
+            assert_eq!((errors[0].location.line, errors[0].location.col), (2, col), "{written}");
+            let help = errors[0].help.as_deref().unwrap_or_default();
+            assert!(help.ends_with(&format!("put the value in quotes: \"{written}\"")), "{written}: {help}");
+        }
+    }
+
+    #[test]
+    fn an_unquoted_non_number_is_not_told_to_drop_quotes() {
+        let help = |yaml: &str| errors_of(yaml)[0].help.clone().unwrap_or_default();
+        assert_eq!(help("year: 012\n"), "write the number without leading zeros: 12");
+        assert_eq!(help("year: yes\n"), "write the number with digits only, e.g. 2016");
+        assert_eq!(help("year: \"2016\"\n"), "write the number with digits and without quotes, e.g. 2016");
     }
 
     #[test]

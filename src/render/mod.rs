@@ -67,7 +67,8 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page, listing and site file; also returns each page as the search index sees it.
     pub fn render_all(&self) -> (Vec<OutputFile>, Vec<SearchDoc>, Diagnostics) {
-        let results: Vec<Result<(OutputFile, SearchDoc), Diagnostic>> = (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
+        let results: Vec<Result<(OutputFile, SearchDoc), Diagnostic>> =
+            (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
         let mut files = Vec::with_capacity(results.len() + 64);
         let mut docs = Vec::with_capacity(results.len());
         let mut diagnostics = Diagnostics::new();
@@ -130,7 +131,15 @@ impl<'a> Renderer<'a> {
         for f in &view.fields {
             body_html.push_str(&value_plain_html(&f.value));
         }
-        SearchDoc { url: page.url.clone(), title: page.title.clone(), kind_label: kind.label.clone(), summary_html: view.summary_html.clone(), body_html, filters, weight: kind.search_weight }
+        SearchDoc {
+            url: page.url.clone(),
+            title: page.title.clone(),
+            kind_label: kind.label.clone(),
+            summary_html: view.summary_html.clone(),
+            body_html,
+            filters,
+            weight: kind.search_weight,
+        }
     }
 
     /// Titles of the hub pages page `i` belongs to: itself if it is one, or those it refers to in fields.
@@ -157,7 +166,9 @@ impl<'a> Renderer<'a> {
         move |target: &LinkTarget| {
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
-                LinkTarget::Page { anchor: Some(a), .. } | LinkTarget::File { anchor: Some(a), .. } | LinkTarget::Anchor(a) => format!("#{a}"),
+                LinkTarget::Page { anchor: Some(a), .. } | LinkTarget::File { anchor: Some(a), .. } | LinkTarget::Anchor(a) => {
+                    format!("#{a}")
+                }
                 _ => String::new(),
             };
             let url = if matches!(target, LinkTarget::Anchor(_)) { anchor } else { format!("{}{anchor}", self.url(idx)) };
@@ -188,13 +199,21 @@ impl<'a> Renderer<'a> {
         let page = &self.pages[i];
         let kind = &self.config.kinds[page.kind];
         let (body_html, headings) = markdown::render(&page.body, self.config.markdown.allow_raw_html, &self.resolver(page));
-        let toc = if headings.len() >= TOC_MIN_HEADINGS { headings.into_iter().filter(|h| (2..=3).contains(&h.level)).collect() } else { Vec::new() };
+        let toc = if headings.len() >= TOC_MIN_HEADINGS {
+            headings.into_iter().filter(|h| (2..=3).contains(&h.level)).collect()
+        } else {
+            Vec::new()
+        };
         let summary_html = page.fields.get("summary").map(|v| self.value_text(page, v)).unwrap_or_default();
         let shown = kind.fields.iter().filter(|d| d.name != kind.title_field && d.name != "summary" && d.name != "source");
         let fields: Vec<FieldView> = shown
             .filter_map(|def| {
                 let value = page.fields.get(&def.name)?;
-                Some(FieldView { name: def.name.clone(), label: def.label.clone(), value: self.value_view(page, kind, def, &def.ty, value) })
+                Some(FieldView {
+                    name: def.name.clone(),
+                    label: def.label.clone(),
+                    value: self.value_view(page, kind, def, &def.ty, value),
+                })
             })
             .collect();
         let field = fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
@@ -262,12 +281,7 @@ impl<'a> Renderer<'a> {
     pub fn link(&self, i: PageIdx) -> LinkView {
         let page = &self.pages[i];
         let kind = &self.config.kinds[page.kind];
-        let tags = kind
-            .fields
-            .iter()
-            .filter(|d| d.facet)
-            .flat_map(|d| enum_labels(&d.ty, page.fields.get(&d.name)))
-            .collect();
+        let tags = kind.fields.iter().filter(|d| d.facet).flat_map(|d| enum_labels(&d.ty, page.fields.get(&d.name))).collect();
         LinkView {
             id: page.id.clone(),
             title: page.title.clone(),
@@ -316,7 +330,11 @@ impl<'a> Renderer<'a> {
                 let order = &self.by_kind[k];
                 list.sort_by_key(|p| order.iter().position(|q| q == p));
                 let kind = &self.config.kinds[k];
-                BacklinkGroup { kind: kind.name.clone(), label: kind.plural.clone(), pages: list.into_iter().map(|p| self.link(p)).collect() }
+                BacklinkGroup {
+                    kind: kind.name.clone(),
+                    label: kind.plural.clone(),
+                    pages: list.into_iter().map(|p| self.link(p)).collect(),
+                }
             })
             .collect()
     }
@@ -324,7 +342,11 @@ impl<'a> Renderer<'a> {
     fn related(&self, i: PageIdx) -> Vec<RelatedView> {
         self.graph.related[i]
             .iter()
-            .map(|r| RelatedView { page: self.link(r.hub), count: r.shared.len(), shared: r.shared.iter().map(|&p| self.link(p)).collect() })
+            .map(|r| RelatedView {
+                page: self.link(r.hub),
+                count: r.shared.len(),
+                shared: r.shared.iter().map(|&p| self.link(p)).collect(),
+            })
             .collect()
     }
 
@@ -350,7 +372,12 @@ impl<'a> Renderer<'a> {
             .map(|k| {
                 self.by_kind[k]
                     .iter()
-                    .map(|&i| NavItem { title: self.pages[i].title.clone(), url: self.url(i), color: self.pages[i].fields.get("color").map(FieldValue::plain), key: self.pages[i].id.clone() })
+                    .map(|&i| NavItem {
+                        title: self.pages[i].title.clone(),
+                        url: self.url(i),
+                        color: self.pages[i].fields.get("color").map(FieldValue::plain),
+                        key: self.pages[i].id.clone(),
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -359,7 +386,12 @@ impl<'a> Renderer<'a> {
             .kinds
             .iter()
             .filter(|k| !k.folder.is_empty())
-            .map(|k| NavItem { title: k.plural.clone(), url: format!("{}{}", self.base, k.section_path()), color: None, key: k.name.clone() })
+            .map(|k| NavItem {
+                title: k.plural.clone(),
+                url: format!("{}{}", self.base, k.section_path()),
+                color: None,
+                key: k.name.clone(),
+            })
             .collect();
         SiteView {
             title: self.config.title.clone(),
@@ -379,7 +411,11 @@ impl<'a> Renderer<'a> {
         let order = &self.by_kind[k];
         let nodes: Vec<MapNode> = order
             .iter()
-            .map(|&i| MapNode { title: self.pages[i].title.clone(), url: self.url(i), color: self.pages[i].fields.get("color").map_or_else(|| "#555".into(), FieldValue::plain) })
+            .map(|&i| MapNode {
+                title: self.pages[i].title.clone(),
+                url: self.url(i),
+                color: self.pages[i].fields.get("color").map_or_else(|| "#555".into(), FieldValue::plain),
+            })
             .collect();
         let mut edges = Vec::new();
         for (a, &i) in order.iter().enumerate() {
@@ -402,11 +438,22 @@ impl<'a> Renderer<'a> {
             let facets = self.facets(k, kind);
             let items: Vec<LinkView> = self.by_kind[k].iter().map(|&i| self.link(i)).collect();
             let url = format!("{}{}", self.base, kind.section_path());
-            let list = ListView { title: kind.plural.clone(), url: url.clone(), kind: kind.name.clone(), items, facets: facets.clone(), parent: None };
+            let list = ListView {
+                title: kind.plural.clone(),
+                url: url.clone(),
+                kind: kind.name.clone(),
+                items,
+                facets: facets.clone(),
+                parent: None,
+            };
             out.push(self.render_list(&list, format!("{}index.html", kind.section_path())));
             for def in kind.fields.iter().filter(|d| d.facet) {
                 for value in enum_values(&def.ty) {
-                    let items: Vec<LinkView> = self.by_kind[k].iter().filter(|&&i| has_enum(self.pages[i].fields.get(&def.name), &value.value)).map(|&i| self.link(i)).collect();
+                    let items: Vec<LinkView> = self.by_kind[k]
+                        .iter()
+                        .filter(|&&i| has_enum(self.pages[i].fields.get(&def.name), &value.value))
+                        .map(|&i| self.link(i))
+                        .collect();
                     let path = format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(&value.value));
                     let parent = NavItem { title: kind.plural.clone(), url: url.clone(), color: None, key: kind.name.clone() };
                     let list = ListView {
@@ -460,14 +507,19 @@ impl<'a> Renderer<'a> {
                     let all: Vec<PageView> = self.by_kind.iter().flatten().map(|&i| self.page_view(i)).collect();
                     ctx.insert("pages", &all);
                 }
-                self.theme.tera.render(template, &ctx).map(|html| OutputFile::text(*path, html)).map_err(|e| render_error(&e, template, path))
+                self.theme
+                    .tera
+                    .render(template, &ctx)
+                    .map(|html| OutputFile::text(*path, html))
+                    .map_err(|e| render_error(&e, template, path))
             })
             .collect()
     }
 
     fn sitemap(&self) -> String {
         let root = if self.config.base_url.contains("://") { self.config.base_url.clone() } else { self.base.clone() };
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut xml =
+            String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         let mut urls: Vec<String> = self.pages.iter().map(|p| p.url.clone()).collect();
         urls.extend(self.config.kinds.iter().filter(|k| !k.folder.is_empty()).map(Kind::section_path));
         urls.sort();
@@ -517,7 +569,9 @@ fn enum_labels(ty: &FieldType, value: Option<&FieldValue>) -> Vec<String> {
     let mut push = |v: &str| out.push(values.iter().find(|e| e.value == v).map_or_else(|| v.to_string(), |e| e.label.clone()));
     match value {
         Some(FieldValue::Enum(v)) => push(v),
-        Some(FieldValue::List(items)) => items.iter().filter_map(|i| if let FieldValue::Enum(v) = i { Some(v) } else { None }).for_each(|v| push(v)),
+        Some(FieldValue::List(items)) => {
+            items.iter().filter_map(|i| if let FieldValue::Enum(v) = i { Some(v) } else { None }).for_each(|v| push(v))
+        }
         _ => {}
     }
     out
@@ -541,7 +595,9 @@ fn chart(page: &Page) -> Option<ChartView> {
             let label = map.get("label")?.plain();
             let values = match (map.get("value"), map.get("values")) {
                 (Some(FieldValue::Number(n)), _) => vec![*n],
-                (_, Some(FieldValue::List(vs))) => vs.iter().filter_map(|v| if let FieldValue::Number(n) = v { Some(*n) } else { None }).collect(),
+                (_, Some(FieldValue::List(vs))) => {
+                    vs.iter().filter_map(|v| if let FieldValue::Number(n) = v { Some(*n) } else { None }).collect()
+                }
                 _ => Vec::new(),
             };
             Some(Datum { label, values })
@@ -555,10 +611,8 @@ fn chart(page: &Page) -> Option<ChartView> {
     let svg = charts::bar_chart(&page.title, &unit, &series, &data);
     let mut header = vec![String::new()];
     header.extend(if series.is_empty() { vec![unit.clone()] } else { series.clone() });
-    let rows = data
-        .iter()
-        .map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| charts::format_number(*v))).collect())
-        .collect();
+    let rows =
+        data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| charts::format_number(*v))).collect()).collect();
     Some(ChartView { svg, rows, header })
 }
 

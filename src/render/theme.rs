@@ -34,8 +34,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     if !theme_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error(Location::new(crate::config::CONFIG_FILE, 1, 1), format!("the theme `{}` does not exist: no folder `{rel_theme}/`", config.theme))
-                .with_help("set `theme:` in site.yaml to a folder under themes/"),
+            Diagnostic::error(
+                Location::new(crate::config::CONFIG_FILE, 1, 1),
+                format!("the theme `{}` does not exist: no folder `{rel_theme}/`", config.theme),
+            )
+            .with_help("set `theme:` in site.yaml to a folder under themes/"),
         );
         return Err(diagnostics);
     }
@@ -97,11 +100,19 @@ fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diag
     let path = theme_dir.join("i18n").join(format!("{lang}.yaml"));
     let rel = format!("{rel_theme}/i18n/{lang}.yaml");
     let Ok(text) = std::fs::read_to_string(&path) else {
-        diagnostics.push(Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`")).with_help("add the translation file, or change `language:` in site.yaml"));
+        diagnostics.push(
+            Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`"))
+                .with_help("add the translation file, or change `language:` in site.yaml"),
+        );
         return BTreeMap::new();
     };
     match crate::yaml::parse(&text, crate::yaml::Limits::CONFIG).and_then(|v| {
-        serde_norway::from_value(v).map_err(|e| crate::yaml::YamlError { line: 1, col: 1, message: e.to_string(), help: "write `key: text` lines".into() })
+        serde_norway::from_value(v).map_err(|e| crate::yaml::YamlError {
+            line: 1,
+            col: 1,
+            message: e.to_string(),
+            help: "write `key: text` lines".into(),
+        })
     }) {
         Ok(ui) => ui,
         Err(e) => {

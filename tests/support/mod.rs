@@ -5,10 +5,7 @@
 //! messages on stderr (with the temporary folder shown as `[ROOT]`, so they can
 //! be snapshot-tested) and the HTML of the output.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different part of the builder"
-)]
+#![allow(dead_code, reason = "each test binary uses a different part of the builder")]
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -97,15 +94,9 @@ pub struct SiteTest {
 impl SiteTest {
     /// A site with the test schema, the default theme and a front page.
     pub fn new() -> Self {
-        let site = SiteTest {
-            dir: Rc::new(tempfile::tempdir().expect("temporary folder")),
-        };
-        copy_dir(
-            &Path::new(REPO).join("themes/default"),
-            &site.root().join("themes/default"),
-        );
-        site.file("site.yaml", SITE_YAML)
-            .page("", "index", "title: Forside", "Velkommen.\n")
+        let site = SiteTest { dir: Rc::new(tempfile::tempdir().expect("temporary folder")) };
+        copy_dir(&Path::new(REPO).join("themes/default"), &site.root().join("themes/default"));
+        site.file("site.yaml", SITE_YAML).page("", "index", "title: Forside", "Velkommen.\n")
     }
 
     /// The site folder.
@@ -116,8 +107,7 @@ impl SiteTest {
     /// Writes `text` to `path` (relative to the site folder), creating folders.
     pub fn file(self, path: &str, text: impl AsRef<[u8]>) -> Self {
         let full = self.root().join(path);
-        std::fs::create_dir_all(full.parent().expect("a file has a folder"))
-            .expect("create folder");
+        std::fs::create_dir_all(full.parent().expect("a file has a folder")).expect("create folder");
         std::fs::write(&full, text).expect("write file");
         self
     }
@@ -125,11 +115,7 @@ impl SiteTest {
     /// Writes `content/<folder>/<id>.md` with `front_matter` between `---` lines,
     /// so front-matter line 1 is line 2 of the file.
     pub fn page(self, folder: &str, id: &str, front_matter: &str, body: &str) -> Self {
-        let path = if folder.is_empty() {
-            format!("content/{id}.md")
-        } else {
-            format!("content/{folder}/{id}.md")
-        };
+        let path = if folder.is_empty() { format!("content/{id}.md") } else { format!("content/{folder}/{id}.md") };
         let text = format!("---\n{}\n---\n{body}", front_matter.trim_end());
         self.file(&path, text)
     }
@@ -159,38 +145,20 @@ impl SiteTest {
 
     /// Runs the binary on this site with `args` after `--root`.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run {
-            site: Some(Rc::clone(&self.dir)),
-            ..run_binary(self.root(), args)
-        }
+        Run { site: Some(Rc::clone(&self.dir)), ..run_binary(self.root(), args) }
     }
 }
 
 /// Runs `ledestjerne --root <root> <args>`.
 pub fn run_binary(root: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ledestjerne"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("run ledestjerne");
+    let output = Command::new(env!("CARGO_BIN_EXE_ledestjerne")).arg("--root").arg(root).args(args).output().expect("run ledestjerne");
     let out = output_dir(root, args);
-    let stderr =
-        String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-        out,
-        site: None,
-    }
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
+    Run { code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned(), stderr, out, site: None }
 }
 
 fn output_dir(root: &Path, args: &[&str]) -> PathBuf {
-    let given = args
-        .windows(2)
-        .find(|w| w[0] == "--output" || w[0] == "-o")
-        .map_or("public", |w| w[1]);
+    let given = args.windows(2).find(|w| w[0] == "--output" || w[0] == "-o").map_or("public", |w| w[1]);
     root.join(given)
 }
 
@@ -213,24 +181,14 @@ impl Run {
     /// Panics with stderr unless the run exited with 0.
     #[track_caller]
     pub fn ok(self) -> Self {
-        assert_eq!(
-            self.code,
-            Some(0),
-            "expected success, stderr:\n{}",
-            self.stderr
-        );
+        assert_eq!(self.code, Some(0), "expected success, stderr:\n{}", self.stderr);
         self
     }
 
     /// Panics unless the run exited with 1 (problems in the site).
     #[track_caller]
     pub fn failed(self) -> Self {
-        assert_eq!(
-            self.code,
-            Some(1),
-            "expected exit code 1, stderr:\n{}",
-            self.stderr
-        );
+        assert_eq!(self.code, Some(1), "expected exit code 1, stderr:\n{}", self.stderr);
         self
     }
 
@@ -238,8 +196,7 @@ impl Run {
     #[track_caller]
     pub fn html(&self, url_path: &str) -> String {
         let path = self.out.join(file_for_url(url_path));
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// The `<main …>…</main>` element of the page at `url_path`.
@@ -255,11 +212,7 @@ impl Run {
 /// The file a site-relative URL path is served from: `""` → `index.html`, `x/` → `x/index.html`.
 pub fn file_for_url(url_path: &str) -> String {
     let path = url_path.trim_start_matches('/');
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
+    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
 }
 
 /// A fingerprint of every file under `dir`: relative path → (length, hash of the bytes).
@@ -283,11 +236,7 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, PathBuf> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).expect("under dir");
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             (rel, e.path().to_path_buf())
         })
         .collect()
@@ -296,8 +245,7 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, PathBuf> {
 fn copy_dir(from: &Path, to: &Path) {
     for (rel, path) in files_under(from) {
         let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().expect("a file has a folder"))
-            .expect("create folder");
+        std::fs::create_dir_all(target.parent().expect("a file has a folder")).expect("create folder");
         std::fs::copy(&path, &target).expect("copy theme file");
     }
 }

@@ -1,0 +1,191 @@
+//! Criterion benchmarks of the build pipeline's hot stages on a synthetic site.
+//!
+//! ```text
+//! cargo bench --bench pipeline                                  # 1,000 pages
+//! LEDESTJERNE_BENCH_PAGES=10000 cargo bench --bench pipeline     # any size
+//! cargo bench --bench pipeline -- search                         # only the search benches
+//! ```
+//!
+//! At start a site is generated into a temporary folder with the same code as
+//! `cargo run --example synth` (seed 1), loaded once, and each stage is timed
+//! on it: reading and validating front matter, scanning and rendering
+//! Markdown, building the graph, rendering templates, the whole build without
+//! search, and the Pagefind index. Stages that the build runs in parallel with
+//! rayon are timed the same way here; `markdown_*` runs on one thread so its
+//! per-page cost can be read off directly.
+//!
+//! The `search_*` benches also hold two experiments on how the index could be
+//! built faster without changing `src/`: `search_sharded_K` builds K separate
+//! Pagefind indexes on K threads (the browser would merge them with
+//! Pagefind's `mergeIndex`), and `search_add_directory` writes the search
+//! documents to disk and lets Pagefind parse them in parallel.
+
+#[path = "../examples/synth/sitegen.rs"]
+mod sitegen;
+
+use criterion::Criterion;
+use ledestjerne::build::{self, BuildOptions};
+use ledestjerne::config::{self, Config};
+use ledestjerne::content::{self, Page, discover};
+use ledestjerne::diagnostics::Diagnostics;
+use ledestjerne::graph::Graph;
+use ledestjerne::markdown::{self, LinkTarget, Resolved};
+use ledestjerne::render::{Renderer, theme};
+use ledestjerne::search::{self, SearchDoc};
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Pages of the synthetic site unless `LEDESTJERNE_BENCH_PAGES` says otherwise.
+const DEFAULT_PAGES: usize = 1000;
+
+/// The synthetic site, loaded once.
+struct Fixture {
+    /// Keeps the temporary folder alive while the benches run.
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    config: Config,
+    files: Vec<(discover::SourceFile, String)>,
+    pages: Vec<Page>,
+    graph: Graph,
+    docs: Vec<SearchDoc>,
+}
+
+fn pages_wanted() -> usize {
+    std::env::var("LEDESTJERNE_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_PAGES)
+}
+
+fn fixture(pages: usize) -> Fixture {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = dir.path().join("site");
+    let options = sitegen::Options { pages, seed: 1, out: root.clone(), hugo: None, repo_root: PathBuf::from(env!("CARGO_MANIFEST_DIR")) };
+    let written = sitegen::generate(&options).expect("synthetic site");
+    let config = config::load(&root).unwrap_or_else(|d| fail("config", &d));
+    let (sources, d) = discover::discover(&root, &config);
+    ok_or_fail("discover", &d);
+    let files = sources
+        .into_iter()
+        .map(|f| {
+            let text = discover::read_text(&f).unwrap_or_else(|_| panic!("cannot read {}", f.rel_path));
+            (f, text)
+        })
+        .collect();
+    let (pages, d) = content::load(&root, &config);
+    ok_or_fail("content", &d);
+    let (graph, d) = Graph::build(&pages, &config);
+    ok_or_fail("graph", &d);
+    let mut theme = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
+    let (_, docs, d) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
+    ok_or_fail("render", &d);
+    eprintln!("synthetic site: {written} pages in {}", root.display());
+    Fixture { _dir: dir, root, config, files, pages, graph, docs }
+}
+
+fn fail<T>(stage: &str, diagnostics: &Diagnostics) -> T {
+    panic!("the synthetic site failed at {stage}:\n{diagnostics}")
+}
+
+fn ok_or_fail(stage: &str, diagnostics: &Diagnostics) {
+    if diagnostics.has_errors() {
+        fail::<()>(stage, diagnostics);
+    }
+}
+
+/// Resolves links the way the renderer does, without its template context.
+fn resolver<'a>(f: &'a Fixture, from: &'a Page) -> impl Fn(&LinkTarget) -> Option<Resolved> + 'a {
+    move |target| {
+        let idx = f.graph.target(from, target)?;
+        Some(Resolved { url: format!("/{}", f.pages[idx].url), title: f.pages[idx].title.clone(), embed: None })
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let n = pages_wanted();
+    let f = fixture(n);
+    let allow_html = f.config.markdown.allow_raw_html;
+    let mut group = c.benchmark_group(format!("pipeline_{n}"));
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+
+    group.bench_function("content_load", |b| b.iter(|| content::load(&f.root, &f.config)));
+    group.bench_function("frontmatter_split_validate", |b| {
+        b.iter(|| f.files.par_iter().filter_map(|(file, text)| content::parse_page(file, text, &f.config, &mut Diagnostics::new())).count())
+    });
+    group.bench_function("markdown_scan_1thread", |b| {
+        b.iter(|| f.pages.iter().map(|p| markdown::scan(&p.body, allow_html).links.len()).sum::<usize>())
+    });
+    group.bench_function("markdown_render_1thread", |b| {
+        b.iter(|| f.pages.iter().map(|p| markdown::render(&p.body, allow_html, &resolver(&f, p)).0.len()).sum::<usize>())
+    });
+    group.bench_function("graph_build", |b| b.iter(|| Graph::build(&f.pages, &f.config)));
+    let mut theme = theme::load(&f.root, &f.config).unwrap_or_else(|d| fail("theme", &d));
+    group.bench_function("render_all", |b| b.iter(|| Renderer::new(&f.config, &f.pages, &f.graph, &mut theme).render_all().0.len()));
+    // The pages alone, in parallel as in `render_all`; the difference to it is the
+    // listings, the sitemap and the special pages (404, search, print).
+    let renderer = Renderer::new(&f.config, &f.pages, &f.graph, &mut theme);
+    group.bench_function("render_pages", |b| {
+        b.iter(|| (0..f.pages.len()).into_par_iter().filter_map(|i| renderer.render_page(i).ok()).count())
+    });
+    group.bench_function("build_without_search", |b| {
+        let options = BuildOptions { root: f.root.clone(), base_url: None, skip_search: true };
+        b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
+    });
+
+    group.bench_function("search_to_html", |b| b.iter(|| f.docs.iter().map(|d| d.to_html("da").len()).sum::<usize>()));
+    group.bench_function("search_add_only", |b| b.iter(|| pagefind_add_only(&f.docs)));
+    group.bench_function("search_index", |b| b.iter(|| search::index(black_box(&f.docs), "da").expect("index")));
+    for shards in [2, 4] {
+        group.bench_function(format!("search_sharded_{shards}"), |b| b.iter(|| sharded_index(&f.docs, shards)));
+    }
+    group.bench_function("search_add_directory", |b| b.iter(|| directory_index(&f.docs)));
+    group.finish();
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
+}
+
+fn pagefind_options() -> pagefind::options::PagefindServiceConfig {
+    pagefind::options::PagefindServiceConfig::builder().force_language("da".to_string()).build()
+}
+
+/// What `search::index` does before `get_files`: one `add_html_file` per page, in turn.
+fn pagefind_add_only(docs: &[SearchDoc]) -> usize {
+    runtime().block_on(async {
+        let mut index = pagefind::api::PagefindIndex::new(Some(pagefind_options())).expect("index");
+        for doc in docs {
+            index.add_html_file(None, Some(doc.url.clone()), doc.to_html("da")).await.expect("add");
+        }
+        docs.len()
+    })
+}
+
+/// K independent indexes over K slices of the pages, one thread each.
+fn sharded_index(docs: &[SearchDoc], shards: usize) -> usize {
+    let chunk = docs.len().div_ceil(shards);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = docs.chunks(chunk).map(|part| scope.spawn(move || search::index(part, "da").expect("index").len())).collect();
+        handles.into_iter().map(|h| h.join().expect("shard thread")).sum()
+    })
+}
+
+/// The documents written as HTML files and indexed with `add_directory`, which parses in parallel.
+fn directory_index(docs: &[SearchDoc]) -> usize {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    docs.par_iter().for_each(|doc| {
+        let folder = dir.path().join(&doc.url);
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("index.html"), doc.to_html("da")).expect("write");
+    });
+    runtime().block_on(async {
+        let mut index = pagefind::api::PagefindIndex::new(Some(pagefind_options())).expect("index");
+        index.add_directory(dir.path().to_string_lossy().into_owned(), None).await.expect("add_directory");
+        index.get_files().await.expect("files").len()
+    })
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    stages(&mut criterion);
+    criterion.final_summary();
+}
