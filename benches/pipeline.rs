@@ -76,7 +76,7 @@ fn fixture(pages: usize) -> Fixture {
     let (graph, d) = Graph::build(&pages, &config);
     ok_or_fail("graph", &d);
     let mut theme = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
-    let (_, docs, d) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
+    let (_, docs, d) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(false);
     ok_or_fail("render", &d);
     eprintln!("synthetic site: {written} pages in {}", root.display());
     Fixture { _dir: dir, root, config, files, pages, graph, docs }
@@ -119,7 +119,7 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("graph_build", |b| b.iter(|| Graph::build(&f.pages, &f.config)));
     let mut theme = theme::load(&f.root, &f.config).unwrap_or_else(|d| fail("theme", &d));
-    group.bench_function("render_all", |b| b.iter(|| Renderer::new(&f.config, &f.pages, &f.graph, &mut theme).render_all().0.len()));
+    group.bench_function("render_all", |b| b.iter(|| Renderer::new(&f.config, &f.pages, &f.graph, &mut theme).render_all(false).0.len()));
     // The pages alone, in parallel as in `render_all`; the difference to it is the
     // listings, the sitemap and the special pages (404, search, print).
     let renderer = Renderer::new(&f.config, &f.pages, &f.graph, &mut theme);
@@ -127,7 +127,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| (0..f.pages.len()).into_par_iter().filter_map(|i| renderer.render_page(i).ok()).count())
     });
     group.bench_function("build_without_search", |b| {
-        let options = BuildOptions { root: f.root.clone(), base_url: None, skip_search: true };
+        let options = BuildOptions { root: f.root.clone(), skip_search: true, ..BuildOptions::default() };
         b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
     });
 

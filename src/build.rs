@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Leave out the search index (faster; for checks and previews that do not search).
     pub skip_search: bool,
+    /// Leave out the print page, which renders every page a second time (for quick previews).
+    pub skip_print: bool,
 }
 
 /// A site built in memory.
@@ -58,7 +60,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all();
+    let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(options.skip_print);
     diagnostics.extend(render_diagnostics);
     if !options.skip_search && !diagnostics.has_errors() {
         match crate::search::index(&docs, &config.language) {
@@ -93,5 +95,5 @@ fn static_files(theme: &theme::Theme, diagnostics: &mut Diagnostics) -> Vec<Outp
 
 /// Checks the site without writing anything: the same stages as [`build`].
 pub fn check(root: &Path) -> Result<Diagnostics, Diagnostics> {
-    build(&BuildOptions { root: root.to_path_buf(), base_url: None, skip_search: true }).map(|b| b.warnings)
+    build(&BuildOptions { root: root.to_path_buf(), skip_search: true, ..BuildOptions::default() }).map(|b| b.warnings)
 }

@@ -42,7 +42,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), skip_search: false };
+    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), ..BuildOptions::default() };
     let built = match build::build(&options) {
         Ok(built) => built,
         Err(diagnostics) => return fail(&diagnostics, "build"),

@@ -313,7 +313,8 @@ enum Outcome {
 /// publishes the result; the indexer follows up with the index.
 async fn rebuild(state: &AppState, options: &BuildOptions) -> Outcome {
     let start = Instant::now();
-    let pages_only = BuildOptions { skip_search: true, ..options.clone() };
+    // The search index and the print page (every page rendered again) follow in the background.
+    let pages_only = BuildOptions { skip_search: true, skip_print: true, ..options.clone() };
     let result = tokio::task::spawn_blocking(move || build::build(&pages_only)).await;
     match result {
         Ok(Ok(built)) => {
@@ -339,6 +340,9 @@ async fn rebuild(state: &AppState, options: &BuildOptions) -> Outcome {
 /// The index comes from a full build, run after a short pause so a burst of
 /// saves costs one index and the reloading pages are served first. Until it
 /// is done the previous index is served.
+/// Folder of the print page, built with the search index rather than with every save.
+const PRINT_DIR: &str = "print/";
+
 async fn index_on_request(state: AppState, options: BuildOptions) {
     loop {
         state.index_wanted.notified().await;
@@ -348,7 +352,7 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         match tokio::task::spawn_blocking(move || build::build(&full)).await {
             Ok(Ok(built)) => {
                 let search_dir = format!("{}/", search::BUNDLE_DIR);
-                let index = built.files.into_iter().filter(|f| f.path.starts_with(&search_dir));
+                let index = built.files.into_iter().filter(|f| f.path.starts_with(&search_dir) || f.path.starts_with(PRINT_DIR));
                 state.publish_search(index.collect());
                 eprintln!("search index updated in {} ms", start.elapsed().as_millis());
             }

@@ -66,7 +66,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page, listing and site file; also returns each page as the search index sees it.
-    pub fn render_all(&self) -> (Vec<OutputFile>, Vec<SearchDoc>, Diagnostics) {
+    pub fn render_all(&self, skip_print: bool) -> (Vec<OutputFile>, Vec<SearchDoc>, Diagnostics) {
         let results: Vec<Result<(OutputFile, SearchDoc), Diagnostic>> =
             (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
         let mut files = Vec::with_capacity(results.len() + 64);
@@ -81,7 +81,7 @@ impl<'a> Renderer<'a> {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for r in self.render_listings().into_iter().chain(self.render_specials()) {
+        for r in self.render_listings().into_iter().chain(self.render_specials(skip_print)) {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diagnostics.push(d),
@@ -496,11 +496,11 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::text(path, html))
     }
 
-    fn render_specials(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    fn render_specials(&self, skip_print: bool) -> Vec<Result<OutputFile, Diagnostic>> {
         let specials = [("404.html", "404.html"), ("search.html", "soeg/index.html"), ("print.html", "print/index.html")];
         specials
             .iter()
-            .filter(|(template, _)| self.theme.has(template))
+            .filter(|(template, _)| self.theme.has(template) && !(skip_print && *template == "print.html"))
             .map(|(template, path)| {
                 let mut ctx = tera::Context::new();
                 if *template == "print.html" {
