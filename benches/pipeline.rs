@@ -10,7 +10,7 @@
 //! `cargo run --example synth` (seed 1), loaded once, and each stage is timed
 //! on it: reading and validating front matter, scanning and rendering
 //! Markdown, building the graph, rendering templates, the whole build without
-//! search, and the Pagefind index. Stages that the build runs in parallel with
+//! search (with and without the print page), and the Pagefind index. Stages that the build runs in parallel with
 //! rayon are timed the same way here; `markdown_*` runs on one thread so its
 //! per-page cost can be read off directly.
 //!
@@ -128,6 +128,10 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("build_without_search", |b| {
         let options = BuildOptions { root: f.root.clone(), skip_search: true, ..BuildOptions::default() };
+        b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
+    });
+    group.bench_function("build_without_search_or_print", |b| {
+        let options = BuildOptions { root: f.root.clone(), skip_search: true, skip_print: true, ..BuildOptions::default() };
         b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
     });
 

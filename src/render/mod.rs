@@ -49,6 +49,8 @@ pub struct Renderer<'a> {
     base: String,
     /// Pages of each kind, in listing order.
     by_kind: Vec<Vec<PageIdx>>,
+    /// Each page's position in its kind's listing order.
+    rank: Vec<usize>,
 }
 
 impl<'a> Renderer<'a> {
@@ -61,8 +63,14 @@ impl<'a> Renderer<'a> {
 
     fn unprepared(config: &'a Config, pages: &'a [Page], graph: &'a Graph, theme: &'a Theme) -> Self {
         let base = crate::config::base_path(&config.base_url);
-        let by_kind = config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
-        Renderer { config, pages, graph, theme, base, by_kind }
+        let by_kind: Vec<Vec<PageIdx>> = config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
+        let mut rank = vec![0; pages.len()];
+        for order in &by_kind {
+            for (pos, &i) in order.iter().enumerate() {
+                rank[i] = pos;
+            }
+        }
+        Renderer { config, pages, graph, theme, base, by_kind, rank }
     }
 
     /// Renders every page, listing and site file; also returns each page as the search index sees it.
@@ -317,18 +325,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn backlinks(&self, i: PageIdx) -> Vec<BacklinkGroup> {
-        let mut by_kind: BTreeMap<usize, Vec<PageIdx>> = BTreeMap::new();
+        // Sets keyed by listing position: no duplicates, already in listing order.
+        let mut by_kind: BTreeMap<usize, std::collections::BTreeSet<(usize, PageIdx)>> = BTreeMap::new();
         for edge in &self.graph.incoming[i] {
-            let list = by_kind.entry(self.pages[edge.page].kind).or_default();
-            if !list.contains(&edge.page) {
-                list.push(edge.page);
-            }
+            by_kind.entry(self.pages[edge.page].kind).or_default().insert((self.rank[edge.page], edge.page));
         }
         by_kind
             .into_iter()
-            .map(|(k, mut list)| {
-                let order = &self.by_kind[k];
-                list.sort_by_key(|p| order.iter().position(|q| q == p));
+            .map(|(k, list)| {
+                let list = list.into_iter().map(|(_, p)| p);
                 let kind = &self.config.kinds[k];
                 BacklinkGroup {
                     kind: kind.name.clone(),
@@ -352,7 +357,7 @@ impl<'a> Renderer<'a> {
 
     fn neighbours(&self, i: PageIdx) -> (Option<LinkView>, Option<LinkView>) {
         let order = &self.by_kind[self.pages[i].kind];
-        let Some(pos) = order.iter().position(|&p| p == i) else { return (None, None) };
+        let pos = self.rank[i];
         let prev = pos.checked_sub(1).map(|p| self.link(order[p]));
         let next = order.get(pos + 1).map(|&p| self.link(p));
         (prev, next)
