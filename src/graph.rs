@@ -60,6 +60,15 @@ pub struct Graph {
     pub related: Vec<Vec<Relation>>,
 }
 
+/// What [`Graph::replace_page`] replaced.
+#[derive(Debug)]
+pub struct Replaced {
+    /// The page's outgoing edges before.
+    pub outgoing: BTreeSet<Edge>,
+    /// Whether the page's headings (the anchors links can point at) changed.
+    pub headings_changed: bool,
+}
+
 impl Graph {
     /// Resolves all references and links of `pages`, reporting broken ones.
     pub fn build(pages: &[Page], config: &Config) -> (Graph, Diagnostics) {
@@ -83,6 +92,36 @@ impl Graph {
         }
         graph.related = relations(pages, config, &graph);
         (graph, diagnostics)
+    }
+
+    /// Takes in a new version of page `i` (already in `pages`, same id and
+    /// path): scans its body again, resolves its edges and moves the incoming
+    /// edges of the pages it stopped or started referring to. The returned
+    /// diagnostics are those of page `i`'s own references and links.
+    pub fn replace_page(&mut self, i: PageIdx, pages: &[Page], config: &Config) -> (Replaced, Diagnostics) {
+        let scan = markdown::scan(&pages[i].body, config.markdown.allow_raw_html);
+        let old_scan = std::mem::replace(&mut self.scans[i], scan);
+        let (edges, diagnostics) = self.edges_of(i, &pages[i], pages, config);
+        let outgoing = std::mem::replace(&mut self.outgoing[i], edges);
+        for edge in outgoing.iter().filter(|e| e.page != i) {
+            self.incoming[edge.page].remove(&Edge { page: i, via: edge.via.clone() });
+        }
+        for edge in self.outgoing[i].iter().filter(|e| e.page != i) {
+            self.incoming[edge.page].insert(Edge { page: i, via: edge.via.clone() });
+        }
+        let headings_changed = old_scan.headings != self.scans[i].headings;
+        (Replaced { outgoing, headings_changed }, diagnostics)
+    }
+
+    /// Checks the references and links of page `i` again, for when a page
+    /// it refers to changed its headings or fields.
+    pub fn recheck(&self, i: PageIdx, pages: &[Page], config: &Config) -> Diagnostics {
+        self.edges_of(i, &pages[i], pages, config).1
+    }
+
+    /// Works out the related hubs again, after edges changed.
+    pub fn relate(&mut self, pages: &[Page], config: &Config) {
+        self.related = relations(pages, config, self);
     }
 
     /// The page a link target points at, if it exists.

@@ -2,8 +2,11 @@
 //!
 //! The server builds the site in memory and answers requests from a [`Site`]
 //! snapshot: the built files by path, plus the diagnostics of the latest
-//! build when it failed. A [`SiteWatcher`] reports changes; each one
-//! rebuilds all pages off the async threads and swaps the snapshot in. The
+//! build when it failed. A [`SiteWatcher`] reports changes; each one is
+//! built off the async threads — an edit of existing pages incrementally,
+//! rendering only the pages it can change (see [`Session`]), anything else
+//! from scratch — and the snapshot is swapped. Reload events name the pages
+//! that changed, so other open pages stay as they are. The
 //! search index takes many times longer than the pages, so it is rebuilt
 //! afterwards in the background and swapped in on its own: a saved page is
 //! on screen in the time the pages take. A failed rebuild keeps the last
@@ -19,6 +22,7 @@
 //! Request paths are resolved by two pure functions, [`resolve`] and
 //! [`lookup`], which refuse anything that is not a plain path inside the site.
 
+use crate::build::incremental::{Rendered, Session};
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
 use crate::render::OutputFile;
@@ -31,7 +35,7 @@ use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
 use std::fmt;
 use std::io;
@@ -119,11 +123,12 @@ async fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let state = AppState::new();
     // Watch before the first build, so edits made while it runs are not lost.
     let watcher = start_watcher(root, absolute(&options.output));
-    report_first_build(&rebuild(&state, &build_options).await);
+    let (builder, outcome) = rebuild(&state, Builder::new(&build_options), Change::Config).await;
+    report_first_build(&outcome);
     println!("serving http://{addr}/");
     tokio::spawn(index_on_request(state.clone(), build_options.clone()));
     if let Some(watcher) = watcher {
-        tokio::spawn(rebuild_on_change(watcher, state.clone(), build_options));
+        tokio::spawn(rebuild_on_change(watcher, state.clone(), builder));
     }
     let server = axum::serve(listener, router(state));
     tokio::select! {
@@ -214,8 +219,9 @@ impl Site {
 /// A message to the open pages.
 #[derive(Debug, Clone)]
 enum LiveEvent {
-    /// A new good build is in place.
-    Reload { version: String },
+    /// A new good build is in place; `changed` lists the URL paths of the
+    /// pages that changed (`None`: reload every page).
+    Reload { version: String, changed: Option<Vec<String>> },
     /// The latest build failed; `errors` is the JSON of its diagnostics.
     Errors { version: String, errors: String },
 }
@@ -223,7 +229,10 @@ enum LiveEvent {
 impl LiveEvent {
     fn to_sse(&self) -> Event {
         match self {
-            LiveEvent::Reload { version } => Event::default().event("reload").data(version),
+            LiveEvent::Reload { version, changed } => {
+                let data = serde_json::json!({ "version": version, "changed": changed });
+                Event::default().event("reload").data(data.to_string())
+            }
             LiveEvent::Errors { version, errors } => {
                 let data = format!("{{\"version\":\"{version}\",\"diagnostics\":{errors}}}");
                 Event::default().event("errors").data(data)
@@ -274,13 +283,24 @@ impl AppState {
         site.clone()
     }
 
-    /// Puts a good build in place, then tells the pages to reload.
-    fn publish_files(&self, files: Vec<OutputFile>) {
-        let files: Files = Arc::new(to_map(files));
-        let site =
-            self.update(|old| Site { version: self.next_version(), files, search: old.search.clone(), built: true, errors: "[]".into() });
+    /// Puts a good build in place, then tells the pages which of them to reload.
+    ///
+    /// A full build replaces all files; an incremental one replaces those it
+    /// rendered and keeps the rest.
+    fn publish_files(&self, files: Vec<OutputFile>, full: bool) {
+        let mut changed = Vec::new();
+        let site = self.update(|old| {
+            let mut map = if full { HashMap::with_capacity(files.len()) } else { (*old.files).clone() };
+            for file in files {
+                if old.files.get(&file.path).is_none_or(|b| b[..] != file.bytes[..]) {
+                    changed.push(file.path.clone());
+                }
+                map.insert(file.path, Bytes::from(file.bytes));
+            }
+            Site { version: self.next_version(), files: Arc::new(map), search: old.search.clone(), built: true, errors: "[]".into() }
+        });
         // No receivers just means no page is open.
-        let _ = self.events.send(LiveEvent::Reload { version: site.version.clone() });
+        let _ = self.events.send(LiveEvent::Reload { version: site.version.clone(), changed: changed_pages(&changed) });
         self.index_wanted.notify_one();
     }
 
@@ -298,39 +318,108 @@ impl AppState {
     }
 }
 
+/// The most pages a reload event names; past it, every page reloads.
+const MAX_CHANGED_PAGES: usize = 1000;
+
+/// URL paths (`/cases/x/`) of the changed HTML files at `paths`; `None`
+/// when anything else changed (a stylesheet, a script) or too many did,
+/// so every page must reload.
+pub fn changed_pages(paths: &[String]) -> Option<Vec<String>> {
+    if paths.len() > MAX_CHANGED_PAGES {
+        return None;
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let page = p.strip_suffix("index.html").or_else(|| p.strip_suffix(".html").filter(|_| p == "404.html"))?;
+            Some(format!("/{page}"))
+        })
+        .collect()
+}
+
 fn to_map(files: Vec<OutputFile>) -> HashMap<String, Bytes> {
     files.into_iter().map(|f| (f.path, Bytes::from(f.bytes))).collect()
 }
 
 /// The outcome of one build, for the terminal.
 enum Outcome {
-    Built { pages: usize, millis: u128 },
+    Built { pages: usize, rendered: usize, millis: u128 },
     Failed { errors: usize },
     Crashed,
 }
 
+/// Builds the pages, from scratch or by updating the last good build.
+///
+/// Content edits go to the kept [`Session`]; anything else, or an edit the
+/// session cannot take in (a page added or removed), builds from scratch.
+/// Files of a failed update stay pending and are read again with the next
+/// change, so the errors of a file still broken are never lost.
+struct Builder {
+    /// Options of the pages-only build.
+    options: BuildOptions,
+    session: Option<Session>,
+    pending: BTreeSet<PathBuf>,
+}
+
+impl Builder {
+    fn new(options: &BuildOptions) -> Self {
+        // The search index and the print page (every page rendered again) follow in the background.
+        let options = BuildOptions { skip_search: true, skip_print: true, ..options.clone() };
+        Builder { options, session: None, pending: BTreeSet::new() }
+    }
+
+    /// Builds for `change`; says whether it was a full build.
+    fn build(&mut self, change: &Change) -> Result<(Rendered, bool), Diagnostics> {
+        if let (Change::Content(paths), Some(session)) = (change, self.session.as_mut()) {
+            self.pending.extend(paths.iter().cloned());
+            let paths: Vec<PathBuf> = self.pending.iter().cloned().collect();
+            match session.update(&paths) {
+                Ok(Some(rendered)) => {
+                    self.pending.clear();
+                    return Ok((rendered, false));
+                }
+                Ok(None) => {}
+                Err(diagnostics) => return Err(diagnostics),
+            }
+        }
+        self.pending.clear();
+        self.session = None;
+        let (session, rendered) = Session::start(&self.options)?;
+        self.session = Some(session);
+        Ok((rendered, true))
+    }
+
+    fn pages(&self) -> usize {
+        self.session.as_ref().map_or(0, Session::page_count)
+    }
+}
+
 /// Builds the pages (without the search index, which takes far longer) and
 /// publishes the result; the indexer follows up with the index.
-async fn rebuild(state: &AppState, options: &BuildOptions) -> Outcome {
+async fn rebuild(state: &AppState, mut builder: Builder, change: Change) -> (Builder, Outcome) {
     let start = Instant::now();
-    // The search index and the print page (every page rendered again) follow in the background.
-    let pages_only = BuildOptions { skip_search: true, skip_print: true, ..options.clone() };
-    let result = tokio::task::spawn_blocking(move || build::build(&pages_only)).await;
+    let options = builder.options.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let result = builder.build(&change);
+        (builder, result)
+    })
+    .await;
     match result {
-        Ok(Ok(built)) => {
-            eprint!("{}", built.warnings);
-            let pages = built.pages.len();
-            state.publish_files(built.files);
-            Outcome::Built { pages, millis: start.elapsed().as_millis() }
+        Ok((builder, Ok((rendered, full)))) => {
+            eprint!("{}", rendered.warnings);
+            let count = rendered.pages;
+            state.publish_files(rendered.files, full);
+            let outcome = Outcome::Built { pages: builder.pages(), rendered: count, millis: start.elapsed().as_millis() };
+            (builder, outcome)
         }
-        Ok(Err(diagnostics)) => {
+        Ok((builder, Err(diagnostics))) => {
             eprint!("{diagnostics}");
             state.publish_errors(&diagnostics);
-            Outcome::Failed { errors: diagnostics.error_count() }
+            (builder, Outcome::Failed { errors: diagnostics.error_count() })
         }
         Err(e) => {
             eprintln!("error: the build stopped unexpectedly: {e}");
-            Outcome::Crashed
+            (Builder::new(&options), Outcome::Crashed)
         }
     }
 }
@@ -344,12 +433,19 @@ async fn rebuild(state: &AppState, options: &BuildOptions) -> Outcome {
 const PRINT_DIR: &str = "print/";
 
 async fn index_on_request(state: AppState, options: BuildOptions) {
+    // One thread, so a save is rendered on the other cores while a large site is indexed.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "search-index".into()).build().map(Arc::new);
     loop {
         state.index_wanted.notified().await;
         tokio::time::sleep(INDEX_DELAY).await;
         let start = Instant::now();
         let full = BuildOptions { skip_search: false, ..options.clone() };
-        match tokio::task::spawn_blocking(move || build::build(&full)).await {
+        let pool = pool.as_ref().ok().cloned();
+        let task = move || match pool {
+            Some(pool) => pool.install(|| build::build(&full)),
+            None => build::build(&full),
+        };
+        match tokio::task::spawn_blocking(task).await {
             Ok(Ok(built)) => {
                 let search_dir = format!("{}/", search::BUNDLE_DIR);
                 let index = built.files.into_iter().filter(|f| f.path.starts_with(&search_dir) || f.path.starts_with(PRINT_DIR));
@@ -367,7 +463,7 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
 
 fn report_first_build(outcome: &Outcome) {
     match outcome {
-        Outcome::Built { pages, millis } => eprintln!("built {pages} pages in {millis} ms"),
+        Outcome::Built { pages, millis, .. } => eprintln!("built {pages} pages in {millis} ms"),
         Outcome::Failed { errors } => {
             eprintln!("error: the site has {errors} error{}; serving an error page until they are fixed", plural(*errors))
         }
@@ -377,7 +473,9 @@ fn report_first_build(outcome: &Outcome) {
 
 fn report_rebuild(outcome: &Outcome, change: &Change) {
     match outcome {
-        Outcome::Built { millis, .. } => eprintln!("rebuilt in {millis} ms ({change})"),
+        Outcome::Built { millis, rendered, pages } => {
+            eprintln!("rebuilt in {millis} ms ({change}): {rendered} of {pages} pages rendered")
+        }
         Outcome::Failed { errors } => {
             eprintln!("error: rebuild failed with {errors} error{} ({change}); still serving the last good site", plural(*errors))
         }
@@ -389,9 +487,10 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-async fn rebuild_on_change(mut watcher: SiteWatcher, state: AppState, options: BuildOptions) {
+async fn rebuild_on_change(mut watcher: SiteWatcher, state: AppState, mut builder: Builder) {
     while let Some(change) = watcher.next_change().await {
-        let outcome = rebuild(&state, &options).await;
+        let (next, outcome) = rebuild(&state, builder, change.clone()).await;
+        builder = next;
         report_rebuild(&outcome, &change);
     }
 }
@@ -412,7 +511,7 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
         Ok(match message {
             Ok(event) => event.to_sse(),
             // The page missed events: reloading shows the current state.
-            Err(_) => Event::default().event("reload").data("lagged"),
+            Err(_) => Event::default().event("reload").data(r#"{"version":"lagged","changed":null}"#),
         })
     });
     let hello = Event::default().event("hello").data(state.site().version.clone());
@@ -695,7 +794,15 @@ pub const LIVE_JS: &str = r##"// Live reload for `ledestjerne serve`.
   // On (re)connecting the server says which build it serves; a page from
   // another build, or from a restarted server, is out of date.
   source.addEventListener("hello", (e) => { if (e.data !== version) location.reload(); });
-  source.addEventListener("reload", (e) => { if (e.data !== version) location.reload(); });
+  // A reload event names the pages that changed; other pages only take
+  // the new version (and drop an error overlay that no longer applies).
+  source.addEventListener("reload", (e) => {
+    const data = JSON.parse(e.data);
+    if (data.version === version) return;
+    const here = location.pathname.replace(/index\.html$/, "");
+    if (data.changed === null || data.changed.includes(decodeURI(here))) location.reload();
+    else { version = data.version; hide(); }
+  });
   source.addEventListener("errors", (e) => {
     const data = JSON.parse(e.data);
     version = data.version;
@@ -778,6 +885,18 @@ mod tests {
         assert_eq!(content_type("pagefind/pagefind.en_1.pf_meta"), "application/octet-stream");
         assert_eq!(content_type("x.wasm"), "application/wasm");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
+
+    #[test]
+    fn reload_events_name_changed_pages_or_ask_all_to_reload() {
+        let paths = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(changed_pages(&paths(&["cases/a/index.html", "index.html"])), Some(vec!["/cases/a/".into(), "/".into()]));
+        assert_eq!(changed_pages(&paths(&["404.html"])), Some(vec!["/404".into()]));
+        assert_eq!(changed_pages(&paths(&["cases/a/index.html", "style.css"])), None, "a stylesheet shows on every page");
+        assert_eq!(changed_pages(&paths(&["search.js"])), None);
+        let many: Vec<String> = (0..=MAX_CHANGED_PAGES).map(|i| format!("p/{i}/index.html")).collect();
+        assert_eq!(changed_pages(&many), None);
+        assert_eq!(changed_pages(&[]), Some(vec![]));
     }
 
     #[test]

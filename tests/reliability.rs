@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{REPO, SiteTest, files_under, fingerprint};
+use support::{REPO, Rng, SiteTest, files_under, fingerprint};
 
 // ---------- fixtures ----------
 
@@ -520,26 +520,6 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix() {
 fn restored_by_next_build(out: &Path) -> std::collections::BTreeMap<String, (usize, u64)> {
     let old = leftovers(out).into_iter().find(|f| f.contains(".old-")).expect("the output vanished without an .old- folder");
     fingerprint(&out.parent().expect("parent").join(old))
-}
-
-/// A small deterministic PRNG (xorshift64*), so a failing input can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        usize::try_from(self.below(len as u64)).unwrap_or(0)
-    }
 }
 
 // ---------- random inputs ----------

@@ -84,6 +84,12 @@ pub fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// The source file at `rel_path` (relative to `root`), if it is a Markdown
+/// file in the folder of a kind: what [`discover`] would make of it.
+pub fn source_file(root: &Path, rel_path: &str, config: &Config) -> Option<SourceFile> {
+    classify(root, &root.join(rel_path), config, &mut Diagnostics::new())
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()) == Some("md")
 }

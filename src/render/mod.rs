@@ -89,7 +89,7 @@ impl<'a> Renderer<'a> {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for r in self.render_listings().into_iter().chain(self.render_specials(skip_print)) {
+        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(skip_print)) {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diagnostics.push(d),
@@ -97,6 +97,37 @@ impl<'a> Renderer<'a> {
         }
         files.push(OutputFile::text("sitemap.xml", self.sitemap()));
         (files, docs, diagnostics)
+    }
+
+    /// Renders the pages at `indices` and the listings of the kinds
+    /// `listed` says yes to: what an edit of a few pages needs.
+    pub fn render_some(&self, indices: &[PageIdx], listed: impl Fn(usize) -> bool) -> (Vec<OutputFile>, Diagnostics) {
+        let results: Vec<Result<OutputFile, Diagnostic>> = indices.par_iter().map(|&i| self.render_page(i).map(|(file, _)| file)).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut diagnostics = Diagnostics::new();
+        for r in results.into_iter().chain(self.render_listings(listed)) {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        (files, diagnostics)
+    }
+
+    /// The site-wide template values as JSON: when they change, every page must be rendered again.
+    pub fn site_json(&self) -> String {
+        serde_json::to_string(&self.site_view()).unwrap_or_default()
+    }
+
+    /// Each page's previous and next page in its kind's listing order.
+    pub fn neighbour_pairs(&self) -> Vec<(Option<PageIdx>, Option<PageIdx>)> {
+        let mut pairs = vec![(None, None); self.pages.len()];
+        for order in &self.by_kind {
+            for (pos, &i) in order.iter().enumerate() {
+                pairs[i] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
+            }
+        }
+        pairs
     }
 
     /// Renders the page at index `i`, and its document for the search index.
@@ -434,10 +465,10 @@ impl<'a> Renderer<'a> {
         charts::hub_map(&nodes, &edges, &label)
     }
 
-    fn render_listings(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    fn render_listings(&self, listed: impl Fn(usize) -> bool) -> Vec<Result<OutputFile, Diagnostic>> {
         let mut out = Vec::new();
         for (k, kind) in self.config.kinds.iter().enumerate() {
-            if kind.folder.is_empty() {
+            if kind.folder.is_empty() || !listed(k) {
                 continue;
             }
             let facets = self.facets(k, kind);

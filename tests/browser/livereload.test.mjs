@@ -79,6 +79,7 @@ before(async () => {
   write('site.yaml', SITE_YAML);
   write('content/index.md', '---\ntitle: "Forside"\n---\nVelkommen.\n');
   write(NOTE, note('', 'Gammel tekst om æbler.'));
+  write('content/noter/anden.md', '---\ntitle: "Anden note"\n---\nEn note, som ingen ændrer.\n');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -102,6 +103,12 @@ test('an open page reloads on edits, shows build errors in an overlay and recove
   await page.goto(`${url}noter/foerste/`);
   await bodyHas(page, 'Gammel tekst om æbler');
   assert.equal(await page.locator('#ledestjerne-overlay').count(), 0);
+
+  // A second tab shows a page the edits below never change: it must not reload.
+  const other = await browser.newPage();
+  await other.goto(`${url}noter/anden/`);
+  await bodyHas(other, 'ingen ændrer');
+  await other.evaluate(() => { window.__untouched = true; });
 
   // An edit on disk: the tab reloads by itself (the marker set on the old page is gone).
   await page.evaluate(() => { window.__beforeEdit = true; });
@@ -132,6 +139,9 @@ test('an open page reloads on edits, shows build errors in an overlay and recove
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, 'livereload-overlay.png') });
 
+  // Every open tab shows the errors, also one whose page did not change.
+  await other.locator('#ledestjerne-overlay').waitFor({ state: 'visible', timeout: WAIT });
+
   // A fresh load while the error exists shows the overlay too.
   await page.reload();
   await overlay.waitFor({ state: 'visible', timeout: WAIT });
@@ -142,5 +152,10 @@ test('an open page reloads on edits, shows build errors in an overlay and recove
   await bodyHas(page, 'Rettet tekst');
   await overlay.waitFor({ state: 'detached', timeout: WAIT });
   assert.deepEqual(pageErrors, []);
+
+  // The other tab saw the errors and their fix without reloading.
+  await other.locator('#ledestjerne-overlay').waitFor({ state: 'detached', timeout: WAIT });
+  assert.equal(await other.evaluate(() => window.__untouched), true, 'a page that did not change is not reloaded');
+  await other.close();
   await page.close();
 });

@@ -242,10 +242,39 @@ pub fn files_under(dir: &Path) -> BTreeMap<String, PathBuf> {
         .collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
     for (rel, path) in files_under(from) {
         let target = to.join(rel);
         std::fs::create_dir_all(target.parent().expect("a file has a folder")).expect("create folder");
         std::fs::copy(&path, &target).expect("copy theme file");
+    }
+}
+
+/// A small deterministic PRNG (xorshift64*), so a failing input can be replayed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// An index into a list of `len` items.
+    pub fn index(&mut self, len: usize) -> usize {
+        usize::try_from(self.below(len as u64)).unwrap_or(0)
+    }
+
+    /// An item of `list`.
+    pub fn pick<'a, T>(&mut self, list: &'a [T]) -> &'a T {
+        &list[self.index(list.len())]
     }
 }

@@ -12,6 +12,8 @@ use crate::graph::Graph;
 use crate::render::{OutputFile, Renderer, theme};
 use std::path::{Path, PathBuf};
 
+pub mod incremental;
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -42,24 +44,7 @@ pub struct Built {
 
 /// Builds the site described by `options`, entirely in memory.
 pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let mut config = config::load(&options.root)?;
-    if let Some(base) = &options.base_url {
-        config.base_url = config::normalise_base_url(base);
-    }
-    let (pages, mut diagnostics) = content::load(&options.root, &config);
-    let (graph, graph_diagnostics) = Graph::build(&pages, &config);
-    diagnostics.extend(graph_diagnostics);
-    let theme = theme::load(&options.root, &config);
-    let mut theme = match theme {
-        Ok(theme) => theme,
-        Err(theme_diagnostics) => {
-            diagnostics.extend(theme_diagnostics);
-            return Err(diagnostics);
-        }
-    };
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
+    let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
     let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(options.skip_print);
     diagnostics.extend(render_diagnostics);
     if !options.skip_search && !diagnostics.has_errors() {
@@ -78,7 +63,39 @@ pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
     Ok(Built { config, pages, graph, files, warnings: diagnostics })
 }
 
-fn static_files(theme: &theme::Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
+/// Everything a render needs: the stages before it, all passed.
+pub(crate) struct Prepared {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub graph: Graph,
+    pub theme: theme::Theme,
+    /// Warnings so far.
+    pub diagnostics: Diagnostics,
+}
+
+/// Runs the stages before rendering: config, content, graph and theme.
+pub(crate) fn prepare(options: &BuildOptions) -> Result<Prepared, Diagnostics> {
+    let mut config = config::load(&options.root)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = config::normalise_base_url(base);
+    }
+    let (pages, mut diagnostics) = content::load(&options.root, &config);
+    let (graph, graph_diagnostics) = Graph::build(&pages, &config);
+    diagnostics.extend(graph_diagnostics);
+    let theme = match theme::load(&options.root, &config) {
+        Ok(theme) => theme,
+        Err(theme_diagnostics) => {
+            diagnostics.extend(theme_diagnostics);
+            return Err(diagnostics);
+        }
+    };
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Prepared { config, pages, graph, theme, diagnostics })
+}
+
+pub(crate) fn static_files(theme: &theme::Theme, diagnostics: &mut Diagnostics) -> Vec<OutputFile> {
     theme
         .static_files
         .iter()
