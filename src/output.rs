@@ -1,8 +1,9 @@
 //! Writing the built site to disk, atomically and only where it is safe.
 //!
 //! The site is written into a temporary folder beside the output folder and
-//! swapped in with two renames once every file is written, so a failed or
-//! killed build leaves the previous site as it was. A marker file identifies
+//! swapped in once every file is written — in one step where the system can
+//! (`renameat2` with `RENAME_EXCHANGE` on Linux), else with two renames — so
+//! a failed or killed build leaves the previous site as it was. A marker file identifies
 //! folders the generator wrote; any other non-empty folder is refused, as are
 //! the site root, its ancestors and the site's own source folders.
 
@@ -188,6 +189,10 @@ pub fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
 }
 
 fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() && exchange(tmp, out)? {
+        // `tmp` now holds the old site; a kill here leaves a leftover to clean, never a gap.
+        return fs::remove_dir_all(tmp);
+    }
     if out.exists() {
         let old = sibling(out, "old");
         fs::rename(out, &old)?;
@@ -200,6 +205,24 @@ fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
         fs::rename(tmp, out)?;
     }
     Ok(())
+}
+
+/// Swaps the folders `a` and `b` in one step, so that `b` is never missing;
+/// `false` where the file system or the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(Errno::INVAL | Errno::NOSYS | Errno::NOTSUP) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(test)]

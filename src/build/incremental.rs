@@ -6,7 +6,7 @@
 //! and render again only the pages whose HTML can have changed:
 //!
 //! * the page itself;
-//! * the pages it refers to before and after the edit (their backlinks list it);
+//! * the pages it started or stopped referring to (their backlinks list it);
 //! * when its title or fields changed (what other pages show of it: title,
 //!   summary, tags, colour, chart): the pages that refer to it, its previous
 //!   and next pages, and its kind's listings — and the same for pages whose
@@ -27,7 +27,7 @@ use crate::content::{self, Page, discover};
 use crate::diagnostics::Diagnostics;
 use crate::graph::{Graph, PageIdx, Via};
 use crate::render::theme::Theme;
-use crate::render::{OutputFile, Renderer};
+use crate::render::{self, OutputFile, Renderer};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,8 @@ pub struct Session {
     theme: Theme,
     pages: Vec<Page>,
     graph: Graph,
+    /// The pages of each kind in listing order.
+    orders: Vec<Vec<PageIdx>>,
     /// The site-wide template values of the last render, as JSON.
     site: String,
 }
@@ -66,7 +68,8 @@ impl Session {
     /// Builds the whole site (without the search index) and keeps its state.
     pub fn start(options: &BuildOptions) -> Result<(Session, Rendered), Diagnostics> {
         let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
-        let renderer = Renderer::new(&config, &pages, &graph, &mut theme);
+        let orders = render::listing_orders(&config, &pages);
+        let renderer = Renderer::with_orders(&config, &pages, &graph, &mut theme, orders.clone());
         let site = renderer.site_json();
         let (mut files, _docs, render_diagnostics) = renderer.render_all(options.skip_print);
         diagnostics.extend(render_diagnostics);
@@ -75,7 +78,7 @@ impl Session {
             return Err(diagnostics);
         }
         let rendered = Rendered { files, pages: pages.len(), warnings: diagnostics };
-        Ok((Session { options: options.clone(), config, theme, pages, graph, site }, rendered))
+        Ok((Session { options: options.clone(), config, theme, pages, graph, orders, site }, rendered))
     }
 
     /// The number of pages of the site.
@@ -92,7 +95,7 @@ impl Session {
             return Ok(None);
         }
         let Some(edits) = self.read(paths)? else { return Ok(None) };
-        let before = Before::of(self);
+        let before = Before { neighbours: render::neighbour_pairs(&self.orders, self.pages.len()), related: self.graph.related.clone() };
         let mut undo = Vec::with_capacity(edits.len());
         let mut affected = Affected::default();
         let mut diagnostics = Diagnostics::new();
@@ -155,7 +158,9 @@ impl Session {
         let (replaced, _) = self.graph.replace_page(i, &self.pages, &self.config);
         let new = &self.pages[i];
         affected.pages.insert(i);
-        affected.pages.extend(replaced.outgoing.iter().chain(&self.graph.outgoing[i]).map(|e| e.page));
+        // Pages it started or stopped referring to list it among their backlinks, or no longer.
+        let moved = replaced.outgoing.symmetric_difference(&self.graph.outgoing[i]);
+        affected.pages.extend(moved.map(|e| e.page));
         let shown_changed = old.title != new.title || old.fields != new.fields;
         if shown_changed || replaced.headings_changed {
             // Links to its anchors and embeds of its chart may have broken.
@@ -163,6 +168,7 @@ impl Session {
         }
         if shown_changed {
             affected.shown.insert(i);
+            affected.resort.insert(new.kind);
         }
         if old.title != new.title {
             // Summaries show the titles of the pages they link to.
@@ -189,26 +195,28 @@ impl Session {
             self.graph.replace_page(i, &self.pages, &self.config);
         }
         self.graph.relate(&self.pages, &self.config);
+        self.orders = render::listing_orders(&self.config, &self.pages);
     }
 
     /// Renders the affected pages, or everything when the site-wide values changed.
     fn render(&mut self, before: &Before, mut affected: Affected, mut diagnostics: Diagnostics) -> Result<Rendered, Diagnostics> {
-        let renderer = Renderer::new(&self.config, &self.pages, &self.graph, &mut self.theme);
+        for &k in &affected.resort {
+            self.orders[k] = render::sorted_pages(&self.pages, k, &self.config.kinds[k]);
+        }
+        let renderer = Renderer::with_orders(&self.config, &self.pages, &self.graph, &mut self.theme, self.orders.clone());
         let site = renderer.site_json();
         let (files, pages) = if site != self.site {
             let (files, _docs, render_diagnostics) = renderer.render_all(self.options.skip_print);
             diagnostics.extend(render_diagnostics);
             (files, self.pages.len())
         } else {
-            affected.widen(before, &renderer.neighbour_pairs(), &self.graph, &self.pages);
+            affected.widen(before, &render::neighbour_pairs(&self.orders, self.pages.len()), &self.graph, &self.pages);
             let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
             let (files, render_diagnostics) = renderer.render_some(&indices, |k| affected.listed.contains(&k));
             diagnostics.extend(render_diagnostics);
             (files, indices.len())
         };
         if diagnostics.has_errors() {
-            // The theme's global values must describe the pages as they were.
-            Renderer::new(&self.config, &self.pages, &self.graph, &mut self.theme);
             return Err(diagnostics);
         }
         self.site = site;
@@ -222,13 +230,6 @@ struct Before {
     related: Vec<Vec<crate::graph::Relation>>,
 }
 
-impl Before {
-    fn of(session: &mut Session) -> Before {
-        let renderer = Renderer::new(&session.config, &session.pages, &session.graph, &mut session.theme);
-        Before { neighbours: renderer.neighbour_pairs(), related: session.graph.related.clone() }
-    }
-}
-
 /// Pages to render again.
 #[derive(Default)]
 struct Affected {
@@ -240,6 +241,8 @@ struct Affected {
     listed: BTreeSet<usize>,
     /// Pages whose links must be checked again.
     recheck: BTreeSet<PageIdx>,
+    /// Kinds whose listing order may have changed.
+    resort: BTreeSet<usize>,
 }
 
 impl Affected {

@@ -56,14 +56,22 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// A renderer for `pages` with `theme`; sets up the site-wide template context.
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, theme: &'a mut Theme) -> Self {
-        let site = Renderer::unprepared(config, pages, graph, theme).site_view();
-        theme.tera.global_context().insert("site", &site);
-        Self::unprepared(config, pages, graph, theme)
+        Self::with_orders(config, pages, graph, theme, listing_orders(config, pages))
     }
 
-    fn unprepared(config: &'a Config, pages: &'a [Page], graph: &'a Graph, theme: &'a Theme) -> Self {
+    /// Like [`Renderer::new`], with each kind's listing order already known
+    /// (see [`listing_orders`]).
+    pub fn with_orders(config: &'a Config, pages: &'a [Page], graph: &'a Graph, theme: &'a mut Theme, by_kind: Vec<Vec<PageIdx>>) -> Self {
+        let (site, by_kind) = {
+            let renderer = Renderer::unprepared(config, pages, graph, theme, by_kind);
+            (renderer.site_view(), renderer.by_kind)
+        };
+        theme.tera.global_context().insert("site", &site);
+        Self::unprepared(config, pages, graph, theme, by_kind)
+    }
+
+    fn unprepared(config: &'a Config, pages: &'a [Page], graph: &'a Graph, theme: &'a Theme, by_kind: Vec<Vec<PageIdx>>) -> Self {
         let base = crate::config::base_path(&config.base_url);
-        let by_kind: Vec<Vec<PageIdx>> = config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
         let mut rank = vec![0; pages.len()];
         for order in &by_kind {
             for (pos, &i) in order.iter().enumerate() {
@@ -117,17 +125,6 @@ impl<'a> Renderer<'a> {
     /// The site-wide template values as JSON: when they change, every page must be rendered again.
     pub fn site_json(&self) -> String {
         serde_json::to_string(&self.site_view()).unwrap_or_default()
-    }
-
-    /// Each page's previous and next page in its kind's listing order.
-    pub fn neighbour_pairs(&self) -> Vec<(Option<PageIdx>, Option<PageIdx>)> {
-        let mut pairs = vec![(None, None); self.pages.len()];
-        for order in &self.by_kind {
-            for (pos, &i) in order.iter().enumerate() {
-                pairs[i] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
-            }
-        }
-        pairs
     }
 
     /// Renders the page at index `i`, and its document for the search index.
@@ -653,7 +650,24 @@ fn chart(page: &Page) -> Option<ChartView> {
 }
 
 /// Pages of kind `k` in listing order: by the kind's sort field, then title.
-fn sorted_pages(pages: &[Page], k: usize, kind: &Kind) -> Vec<PageIdx> {
+/// The pages of each kind, in listing order (by the kind's `sort` field, then title).
+pub fn listing_orders(config: &Config, pages: &[Page]) -> Vec<Vec<PageIdx>> {
+    config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect()
+}
+
+/// Each page's previous and next page in the listing `orders`, by page index.
+pub fn neighbour_pairs(orders: &[Vec<PageIdx>], pages: usize) -> Vec<(Option<PageIdx>, Option<PageIdx>)> {
+    let mut pairs = vec![(None, None); pages];
+    for order in orders {
+        for (pos, &i) in order.iter().enumerate() {
+            pairs[i] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
+        }
+    }
+    pairs
+}
+
+/// The pages of kind `k` in listing order.
+pub fn sorted_pages(pages: &[Page], k: usize, kind: &Kind) -> Vec<PageIdx> {
     let mut list: Vec<PageIdx> = (0..pages.len()).filter(|&i| pages[i].kind == k).collect();
     let key = |i: &PageIdx| {
         let p = &pages[*i];
