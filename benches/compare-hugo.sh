@@ -11,10 +11,7 @@
 # one after the other:
 #
 #   ours_search   ledestjerne build           (full build with the search index, written to disk)
-#   ours_check    ledestjerne check           (the same pipeline in memory, without search and
-#                                             without writing: the CLI has no flag to build
-#                                             without search; `build_without_search` in
-#                                             benches/pipeline.rs times the same in-process)
+#   ours_nosearch ledestjerne build --no-search (everything but the search index, written to disk)
 #   hugo          hugo                        (written to disk)
 #   hugo_pagefind hugo && pagefind --site public
 #
@@ -123,13 +120,14 @@ for n in "${sizes[@]}"; do
     echo ">> $n pages, round $round of $ROUNDS: label wall_s cpu_s peak_rss_kb"
     rm -rf "$site/public"
     run ours_search "$results" "$BIN" --root "$site" build
-    run ours_check "$results" "$BIN" --root "$site" check
+    rm -rf "$site/public"
+    run ours_nosearch "$results" "$BIN" --root "$site" build --no-search
     rm -rf "$hugo_site/public"
     run hugo "$results" hugo --source "$hugo_site" --quiet
     rm -rf "$hugo_site/public"
     run hugo_pagefind "$results" sh -c 'hugo --source "$1" --quiet && "$2" --site "$1/public" --silent' sh "$hugo_site" "$PAGEFIND"
   done
-  for tool in ours_search ours_check hugo hugo_pagefind; do
+  for tool in ours_search ours_nosearch hugo hugo_pagefind; do
     wall=$(median "$results" "$tool" 2)
     cpu=$(median "$results" "$tool" 3)
     rss=$(awk -v kb="$(median "$results" "$tool" 4)" 'BEGIN { printf "%.0f", kb / 1024 }')
@@ -148,14 +146,14 @@ for n in "${sizes[@]}"; do
   echo "$n pages:"
   echo "  ours with search / (Hugo + Pagefind)  $(ratio "$(get "$n" ours_search 3)" "$(get "$n" hugo_pagefind 3)")"
   echo "  ours with search / Hugo               $(ratio "$(get "$n" ours_search 3)" "$(get "$n" hugo 3)")"
-  echo "  ours check (no search) / Hugo         $(ratio "$(get "$n" ours_check 3)" "$(get "$n" hugo 3)")"
+  echo "  ours without search / Hugo            $(ratio "$(get "$n" ours_nosearch 3)" "$(get "$n" hugo 3)")"
 done
 if [ ${#sizes[@]} -gt 1 ]; then
   first=${sizes[0]}
   echo
   echo "Time per page relative to $first pages:"
   for n in "${sizes[@]:1}"; do
-    for tool in ours_search ours_check hugo hugo_pagefind; do
+    for tool in ours_search ours_nosearch hugo hugo_pagefind; do
       echo "  $n pages, $tool: $(ratio "$(get "$n" "$tool" 6)" "$(get "$first" "$tool" 6)")x"
     done
   done

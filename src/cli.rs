@@ -37,6 +37,9 @@ pub struct BuildArgs {
     /// Public URL of the site, may include a path (overrides site.yaml).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Leave out the search index: a faster build for previews, without working search.
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 /// Output format of `check`.

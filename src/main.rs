@@ -42,7 +42,8 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), ..BuildOptions::default() };
+    let options =
+        BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), skip_search: args.no_search, ..BuildOptions::default() };
     let built = match build::build(&options) {
         Ok(built) => built,
         Err(diagnostics) => return fail(&diagnostics, "build"),

@@ -333,6 +333,18 @@ fn a_build_may_replace_its_own_output() {
 }
 
 #[test]
+fn no_search_builds_every_page_without_the_index() {
+    let site = site_with_case(&case("X", &["borgere"], "stat"), "");
+    let full = fingerprint(&site.build_with(&["--output", "fuld"]).ok().out);
+    let run = site.build_with(&["--output", "hurtig", "--no-search"]).ok();
+    let quick = fingerprint(&run.out);
+    assert!(run.html("cases/x/").contains("<h1>X</h1>"));
+    assert!(!quick.keys().any(|p| p.starts_with("pagefind/")), "{:?}", quick.keys());
+    let without_index: Vec<&String> = full.keys().filter(|p| !p.starts_with("pagefind/")).collect();
+    assert_eq!(quick.keys().collect::<Vec<_>>(), without_index, "the same files but the index");
+}
+
+#[test]
 fn same_input_gives_byte_identical_output() {
     let site = site_with_case(&case("X", &["borgere", "fonde"], "stat"), "## Før\n\nTekst om [[borgere]].\n");
     let one = fingerprint(&site.build_with(&["--output", "en"]).ok().out);

@@ -271,6 +271,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The view of page `i` for the print page.
+    fn print_view(&self, i: PageIdx) -> PrintView {
+        let page = &self.pages[i];
+        PrintView {
+            link: self.link(i),
+            summary_html: page.fields.get("summary").map(|v| self.value_text(page, v)).unwrap_or_default(),
+            body_html: self.markdown(page, &page.body),
+            chart: chart(page),
+            source: self.source(page),
+        }
+    }
+
     fn value_text(&self, page: &'a Page, value: &FieldValue) -> String {
         match value {
             FieldValue::Text(t) => self.markdown(page, &t.source),
@@ -537,7 +549,8 @@ impl<'a> Renderer<'a> {
             .map(|(template, path)| {
                 let mut ctx = tera::Context::new();
                 if *template == "print.html" {
-                    let all: Vec<PageView> = self.by_kind.iter().flatten().map(|&i| self.page_view(i)).collect();
+                    let order: Vec<PageIdx> = self.by_kind.iter().flatten().copied().collect();
+                    let all: Vec<PrintView> = order.par_iter().map(|&i| self.print_view(i)).collect();
                     ctx.insert("pages", &all);
                 }
                 self.theme

@@ -174,6 +174,24 @@ pub struct NavItem {
     pub key: String,
 }
 
+/// A page as the print page shows it: one article of the whole course.
+///
+/// Lighter than [`PageView`] (no backlinks, related pages, neighbours or
+/// field views), since the print page holds every page of the site.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintView {
+    /// The page as a link.
+    pub link: LinkView,
+    /// Summary as HTML.
+    pub summary_html: String,
+    /// Body as HTML.
+    pub body_html: String,
+    /// The page's chart, for figure pages.
+    pub chart: Option<ChartView>,
+    /// Where the content comes from.
+    pub source: Option<SourceView>,
+}
+
 /// Site-wide values every template gets as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
