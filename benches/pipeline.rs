@@ -14,11 +14,12 @@
 //! rayon are timed the same way here; `markdown_*` runs on one thread so its
 //! per-page cost can be read off directly.
 //!
-//! The `search_*` benches also hold two experiments on how the index could be
-//! built faster without changing `src/`: `search_sharded_K` builds K separate
-//! Pagefind indexes on K threads (the browser would merge them with
-//! Pagefind's `mergeIndex`), and `search_add_directory` writes the search
-//! documents to disk and lets Pagefind parse them in parallel.
+//! `search_index` builds one bundle of all pages; `search_sharded_K` builds K
+//! bundles side by side, as `search::index` does for sites larger than
+//! `search.shard_pages` (the browser merges them with Pagefind's
+//! `mergeIndex`). `search_add_directory` is an experiment that was not
+//! taken: the search documents written to disk for Pagefind to parse in
+//! parallel.
 
 #[path = "../examples/synth/sitegen.rs"]
 mod sitegen;
@@ -137,7 +138,7 @@ fn stages(c: &mut Criterion) {
 
     group.bench_function("search_to_html", |b| b.iter(|| f.docs.iter().map(|d| d.to_html("da").len()).sum::<usize>()));
     group.bench_function("search_add_only", |b| b.iter(|| pagefind_add_only(&f.docs)));
-    group.bench_function("search_index", |b| b.iter(|| search::index(black_box(&f.docs), "da").expect("index")));
+    group.bench_function("search_index", |b| b.iter(|| search::index(black_box(&f.docs), "da", usize::MAX).expect("index")));
     for shards in [2, 4] {
         group.bench_function(format!("search_sharded_{shards}"), |b| b.iter(|| sharded_index(&f.docs, shards)));
     }
@@ -164,13 +165,9 @@ fn pagefind_add_only(docs: &[SearchDoc]) -> usize {
     })
 }
 
-/// K independent indexes over K slices of the pages, one thread each.
+/// K bundles over K slices of the pages, built side by side.
 fn sharded_index(docs: &[SearchDoc], shards: usize) -> usize {
-    let chunk = docs.len().div_ceil(shards);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = docs.chunks(chunk).map(|part| scope.spawn(move || search::index(part, "da").expect("index").len())).collect();
-        handles.into_iter().map(|h| h.join().expect("shard thread")).sum()
-    })
+    search::index(docs, "da", docs.len().div_ceil(shards)).expect("index").len()
 }
 
 /// The documents written as HTML files and indexed with `add_directory`, which parses in parallel.

@@ -37,6 +37,28 @@ pub struct Config {
     pub kinds: Vec<Kind>,
     /// The kind whose pages are hubs (related hubs are computed for them).
     pub hub: Option<String>,
+    /// Search index options.
+    pub search: SearchConfig,
+}
+
+/// Search options from `site.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Pages per search bundle: larger sites get several, built in parallel
+    /// and merged in the browser.
+    #[serde(default = "default_shard_pages")]
+    pub shard_pages: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { shard_pages: default_shard_pages() }
+    }
+}
+
+fn default_shard_pages() -> usize {
+    crate::search::DEFAULT_SHARD_PAGES
 }
 
 /// Markdown options from `site.yaml`.
@@ -195,6 +217,8 @@ struct RawConfig {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
     sources: BTreeMap<String, String>,
     #[serde(default)]
     types: Mapping,
@@ -319,6 +343,7 @@ impl Resolver<'_> {
             sources: raw.sources,
             kinds,
             hub: raw.hub,
+            search: raw.search,
         })
     }
 

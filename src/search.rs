@@ -116,13 +116,57 @@ fn is_danish_letter(c: char) -> bool {
     matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å')
 }
 
-/// Builds the Pagefind index for `docs`; returns its files under [`BUNDLE_DIR`].
-pub fn index(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(index_async(docs, lang))
+/// Pages per search bundle unless `site.yaml` says otherwise (`search: shard_pages:`).
+pub const DEFAULT_SHARD_PAGES: usize = 2000;
+
+/// File in [`BUNDLE_DIR`] listing the other bundles, which the browser merges.
+pub const SHARDS_FILE: &str = "shards.json";
+
+/// Builds the Pagefind index for `docs`; returns its files.
+///
+/// Pagefind's library indexes one page at a time, so a site of more than
+/// `shard_pages` pages is split into bundles of at most that many pages
+/// (every K-th page to bundle K), built side by side: [`BUNDLE_DIR`] (`pagefind/`), then `pagefind-1/`,
+/// `pagefind-2/` … `pagefind/shards.json` lists the others; the theme's
+/// search script merges them with Pagefind's `mergeIndex`.
+pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, String> {
+    use rayon::prelude::*;
+    let shards = docs.len().div_ceil(shard_pages.max(1)).max(1);
+    // Every K-th page, not K runs of neighbours: each bundle is then a sample
+    // of the whole site (all kinds), so its word statistics, and with them
+    // the scores the browser compares across bundles, match the others'.
+    let parts: Vec<Vec<&SearchDoc>> = (0..shards).map(|k| docs.iter().skip(k).step_by(shards).collect()).collect();
+    let bundles: Vec<Result<Vec<OutputFile>, String>> =
+        parts.par_iter().enumerate().map(|(k, part)| index_bundle(part, lang, &bundle_dir(k))).collect();
+    let mut files = Vec::new();
+    for bundle in bundles {
+        files.extend(bundle?);
+    }
+    let others: Vec<String> = (1..parts.len()).map(|k| format!("{}/", bundle_dir(k))).collect();
+    let list = serde_json::to_string(&others).map_err(|e| e.to_string())?;
+    files.push(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
+    Ok(files)
 }
 
-async fn index_async(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, String> {
+/// Folder of bundle `k`: [`BUNDLE_DIR`], then `pagefind-1`, `pagefind-2`, …
+pub fn bundle_dir(k: usize) -> String {
+    if k == 0 { BUNDLE_DIR.to_string() } else { format!("{BUNDLE_DIR}-{k}") }
+}
+
+/// Whether the output file at `path` belongs to the search index.
+pub fn is_index_file(path: &str) -> bool {
+    let Some((dir, _)) = path.split_once('/') else { return false };
+    let Some(rest) = dir.strip_prefix(BUNDLE_DIR) else { return false };
+    rest.is_empty() || rest.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One Pagefind bundle of `docs`, with its files under `dir`.
+fn index_bundle(docs: &[&SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(index_async(docs, lang, dir))
+}
+
+async fn index_async(docs: &[&SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_string()).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
     for doc in docs {
@@ -133,7 +177,7 @@ async fn index_async(docs: &[SearchDoc], lang: &str) -> Result<Vec<OutputFile>, 
         .into_iter()
         .map(|f| {
             let rel = f.filename.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            OutputFile { path: format!("{BUNDLE_DIR}/{rel}"), bytes: f.contents }
+            OutputFile { path: format!("{dir}/{rel}"), bytes: f.contents }
         })
         .collect())
 }
@@ -198,8 +242,33 @@ mod tests {
             weight: 1.0,
             ..SearchDoc::default()
         };
-        let files = index(&[doc], "da").unwrap();
+        let files = index(&[doc], "da", DEFAULT_SHARD_PAGES).unwrap();
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"), "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
         assert!(files.iter().any(|f| f.path.starts_with("pagefind/index/")));
+        let shards = files.iter().find(|f| f.path == "pagefind/shards.json").expect("the list of other bundles");
+        assert_eq!(shards.bytes, b"[]");
+    }
+
+    #[test]
+    fn large_sites_get_even_bundles_listed_for_the_browser() {
+        let docs: Vec<SearchDoc> =
+            (0..7).map(|i| SearchDoc { url: format!("p{i}/"), title: format!("Side {i}"), weight: 1.0, ..SearchDoc::default() }).collect();
+        let files = index(&docs, "da", 3).unwrap();
+        let shards = files.iter().find(|f| f.path == "pagefind/shards.json").expect("the list of other bundles");
+        assert_eq!(String::from_utf8_lossy(&shards.bytes), r#"["pagefind-1/","pagefind-2/"]"#);
+        for dir in ["pagefind", "pagefind-1", "pagefind-2"] {
+            assert!(files.iter().any(|f| f.path == format!("{dir}/pagefind-entry.json")), "{dir}");
+        }
+        assert!(files.iter().all(|f| is_index_file(&f.path)));
+    }
+
+    #[test]
+    fn index_files_are_told_from_pages() {
+        for path in ["pagefind/pagefind.js", "pagefind-1/index/x.pf_index", "pagefind-12/pagefind-entry.json"] {
+            assert!(is_index_file(path), "{path}");
+        }
+        for path in ["pagefinder/x", "pagefind-/x", "pagefind-1a/x", "pagefind", "cases/pagefind/index.html"] {
+            assert!(!is_index_file(path), "{path}");
+        }
     }
 }

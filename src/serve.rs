@@ -200,7 +200,7 @@ pub struct Site {
     pub version: String,
     /// The pages and other files of the last good build.
     pub files: Files,
-    /// The search index (under [`search::BUNDLE_DIR`]), built after the pages.
+    /// The search index (see [`search::is_index_file`]), built after the pages.
     pub search: Files,
     /// Whether any build has succeeded yet.
     pub built: bool,
@@ -447,8 +447,7 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         };
         match tokio::task::spawn_blocking(task).await {
             Ok(Ok(built)) => {
-                let search_dir = format!("{}/", search::BUNDLE_DIR);
-                let index = built.files.into_iter().filter(|f| f.path.starts_with(&search_dir) || f.path.starts_with(PRINT_DIR));
+                let index = built.files.into_iter().filter(|f| search::is_index_file(&f.path) || f.path.starts_with(PRINT_DIR));
                 state.publish_search(index.collect());
                 eprintln!("search index updated in {} ms", start.elapsed().as_millis());
             }

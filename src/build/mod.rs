@@ -48,7 +48,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
     let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(options.skip_print);
     diagnostics.extend(render_diagnostics);
     if !options.skip_search && !diagnostics.has_errors() {
-        match crate::search::index(&docs, &config.language) {
+        match crate::search::index(&docs, &config.language, config.search.shard_pages) {
             Ok(index_files) => files.extend(index_files),
             Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
                 crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),

@@ -10,11 +10,17 @@
 
   function pagefind() {
     if (!pagefindPromise) {
+      // Long pages that are *about* a term (an actor chapter) should not lose to
+      // short pages that merely mention it, so page length counts for little
+      // and the title counts for much.
+      var options = { excerptLength: 22, ranking: { pageLength: 0.1, metaWeights: { title: 6 } } };
       pagefindPromise = import(base + "pagefind/pagefind.js").then(function (pf) {
-        // Long pages that are *about* a term (an actor chapter) should not lose to
-        // short pages that merely mention it, so page length counts for little
-        // and the title counts for much.
-        return pf.options({ excerptLength: 22, ranking: { pageLength: 0.1, metaWeights: { title: 6 } } }).then(function () { return pf; });
+        return pf.options(options).then(function () {
+          // Large sites come as several bundles, listed in shards.json and merged here.
+          return fetch(base + "pagefind/shards.json").then(function (r) { return r.ok ? r.json() : []; });
+        }).then(function (others) {
+          return Promise.all(others.map(function (dir) { return pf.mergeIndex(base + dir, options); }));
+        }).then(function () { return pf; });
       });
     }
     return pagefindPromise;
