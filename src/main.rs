@@ -44,22 +44,25 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
     };
     let options =
         BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), skip_search: args.no_search, ..BuildOptions::default() };
-    let built = match build::build(&options) {
-        Ok(built) => built,
+    let staging = match output::Staging::begin(&out) {
+        Ok(staging) => staging,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let summary = match build::build_into(&options, &staging) {
+        Ok(summary) => summary,
+        // Dropping the staging removes the half-written site; the old one stays.
         Err(diagnostics) => return fail(&diagnostics, "build"),
     };
-    report(&built.warnings);
-    if let Err(e) = output::write_site(&out, &built.files) {
+    report(&summary.warnings);
+    let files = staging.count();
+    if let Err(e) = staging.finish() {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
-    eprintln!(
-        "built {} pages ({} files) into {} in {} ms",
-        built.pages.len(),
-        built.files.len(),
-        out.display(),
-        start.elapsed().as_millis()
-    );
+    eprintln!("built {} pages ({files} files) into {} in {} ms", summary.pages, out.display(), start.elapsed().as_millis());
     ExitCode::SUCCESS
 }
 

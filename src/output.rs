@@ -8,9 +8,11 @@
 //! the site root, its ancestors and the site's own source folders.
 
 use crate::render::OutputFile;
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// Marker file written into every output folder.
 pub const MARKER: &str = ".ledestjerne-output";
@@ -136,39 +138,64 @@ fn owner_is_running(file_name: &str) -> bool {
 
 /// Writes `files` as the new contents of `out`, replacing the old site only when all are written.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if let Some(path) = duplicate_path(files) {
-        // Written in parallel, one of the two would win at random and the other
-        // page would be lost without a word.
-        return Err(OutputError::Refused {
-            path: out.to_path_buf(),
-            reason: format!(
-                "two files of the site have the path `{path}`: a top-level page is called like a generated page (`soeg`, `print`, a kind's folder), or a static file has a page's path; rename one"
-            ),
-        });
-    }
-    clean_leftovers(out)?;
-    let tmp = sibling(out, "tmp");
-    fs::create_dir_all(&tmp)?;
-    let written = write_all(&tmp, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    swap(&tmp, out)?;
-    Ok(())
-}
-
-/// The first path that two of `files` share.
-fn duplicate_path(files: &[OutputFile]) -> Option<&str> {
-    let mut seen = std::collections::HashSet::new();
-    files.iter().map(|f| f.path.as_str()).find(|p| !seen.insert(*p))
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     use rayon::prelude::*;
-    files.par_iter().try_for_each(|file| -> Result<(), OutputError> {
-        let path = safe_join(dir, &file.path)
-            .ok_or_else(|| OutputError::Refused { path: dir.join(&file.path), reason: "the path leaves the output folder".into() })?;
+    let staging = Staging::begin(out)?;
+    files.par_iter().for_each(|file| staging.write(file));
+    staging.finish()
+}
+
+/// A new site being written beside the output folder, file by file, as the
+/// build produces them; [`Staging::finish`] swaps it in, and dropping it
+/// unfinished removes it, leaving the old site as it was.
+///
+/// Writes may come from many threads. The first failure is kept, later
+/// files are skipped, and `finish` reports it.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    seen: Mutex<HashSet<String>>,
+    failed: Mutex<Option<OutputError>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Cleans up after killed builds and creates the temporary folder.
+    pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        clean_leftovers(out)?;
+        let tmp = sibling(out, "tmp");
+        fs::create_dir_all(&tmp)?;
+        Ok(Staging { out: out.to_path_buf(), tmp, seen: Mutex::default(), failed: Mutex::default(), finished: false })
+    }
+
+    /// Writes one file of the new site.
+    pub fn write(&self, file: &OutputFile) {
+        if self.failed.lock().unwrap_or_else(PoisonError::into_inner).is_some() {
+            return;
+        }
+        if let Err(e) = self.write_one(file) {
+            self.failed.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(e);
+        }
+    }
+
+    /// How many files were written.
+    pub fn count(&self) -> usize {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    fn write_one(&self, file: &OutputFile) -> Result<(), OutputError> {
+        if !self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(file.path.clone()) {
+            // Written in parallel, one of the two would win at random and the
+            // other page would be lost without a word.
+            return Err(OutputError::Refused {
+                path: self.out.clone(),
+                reason: format!(
+                    "two files of the site have the path `{}`: a top-level page is called like a generated page (`soeg`, `print`, a kind's folder), or a static file has a page's path; rename one",
+                    file.path
+                ),
+            });
+        }
+        let path = safe_join(&self.tmp, &file.path)
+            .ok_or_else(|| OutputError::Refused { path: self.tmp.join(&file.path), reason: "the path leaves the output folder".into() })?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
@@ -176,9 +203,26 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         f.write_all(&file.bytes)?;
         f.flush()?;
         Ok(())
-    })?;
-    fs::write(dir.join(MARKER), "This folder was written by ledestjerne and is replaced on every build.\n")?;
-    Ok(())
+    }
+
+    /// Puts the new site in place of the old, or reports the first failed write.
+    pub fn finish(mut self) -> Result<(), OutputError> {
+        if let Some(e) = self.failed.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            return Err(e);
+        }
+        fs::write(self.tmp.join(MARKER), "This folder was written by ledestjerne and is replaced on every build.\n")?;
+        swap(&self.tmp, &self.out)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// `dir/rel` when `rel` is a plain relative path that stays inside `dir`.

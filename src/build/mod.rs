@@ -63,6 +63,41 @@ pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
     Ok(Built { config, pages, graph, files, warnings: diagnostics })
 }
 
+/// What [`build_into`] wrote.
+#[derive(Debug)]
+pub struct Summary {
+    /// Pages built.
+    pub pages: usize,
+    /// Warnings.
+    pub warnings: Diagnostics,
+}
+
+/// Builds the site like [`build`], writing each file into `staging` as soon
+/// as it is rendered, so the site is never held in memory whole. The caller
+/// finishes the staging on success; on errors it is dropped and the old
+/// output stays as it was.
+pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> Result<Summary, Diagnostics> {
+    let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
+    let sink = |file: OutputFile| staging.write(&file);
+    let renderer = Renderer::new(&config, &pages, &graph, &mut theme);
+    let (docs, render_diagnostics) = renderer.render_into(options.skip_print, !options.skip_search, &sink);
+    diagnostics.extend(render_diagnostics);
+    if !options.skip_search && !diagnostics.has_errors() {
+        match crate::search::index(&docs, &config.language, config.search.shard_pages) {
+            Ok(index_files) => index_files.into_iter().for_each(sink),
+            Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
+                format!("the search index could not be built: {e}"),
+            )),
+        }
+    }
+    static_files(&theme, &mut diagnostics).into_iter().for_each(sink);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Summary { pages: pages.len(), warnings: diagnostics })
+}
+
 /// Everything a render needs: the stages before it, all passed.
 pub(crate) struct Prepared {
     pub config: Config,

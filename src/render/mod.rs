@@ -107,6 +107,36 @@ impl<'a> Renderer<'a> {
         (files, docs, diagnostics)
     }
 
+    /// Renders every page, listing and site file like [`Renderer::render_all`],
+    /// handing each file to `sink` as soon as it is rendered instead of
+    /// keeping them all; returns the search documents when `keep_docs`.
+    pub fn render_into(&self, skip_print: bool, keep_docs: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> (Vec<SearchDoc>, Diagnostics) {
+        let results: Vec<Result<Option<SearchDoc>, Diagnostic>> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let (file, doc) = self.render_page(i)?;
+                sink(file);
+                Ok(keep_docs.then_some(doc))
+            })
+            .collect();
+        let mut docs = Vec::with_capacity(if keep_docs { results.len() } else { 0 });
+        let mut diagnostics = Diagnostics::new();
+        for r in results {
+            match r {
+                Ok(doc) => docs.extend(doc),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(skip_print)) {
+            match r {
+                Ok(f) => sink(f),
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        sink(OutputFile::text("sitemap.xml", self.sitemap()));
+        (docs, diagnostics)
+    }
+
     /// Renders the pages at `indices` and the listings of the kinds
     /// `listed` says yes to: what an edit of a few pages needs.
     pub fn render_some(&self, indices: &[PageIdx], listed: impl Fn(usize) -> bool) -> (Vec<OutputFile>, Diagnostics) {
