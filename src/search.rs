@@ -117,7 +117,7 @@ fn is_danish_letter(c: char) -> bool {
 }
 
 /// Pages per search bundle unless `site.yaml` says otherwise (`search: shard_pages:`).
-pub const DEFAULT_SHARD_PAGES: usize = 2000;
+pub const DEFAULT_SHARD_PAGES: usize = 500;
 
 /// File in [`BUNDLE_DIR`] listing the other bundles, which the browser merges.
 pub const SHARDS_FILE: &str = "shards.json";
