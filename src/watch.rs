@@ -191,13 +191,23 @@ pub fn ends_a_save(kind: &EventKind) -> bool {
     )
 }
 
+/// Whether `event` finishes saving a source file: [`ends_a_save`], and the
+/// file (the rename's target) is not an editor's temp or backup file. Vim
+/// closes its probe `4913` and moves the original to `name~` *before*
+/// writing the new file; ending the batch there would build the site
+/// without the page.
+pub fn finishes_a_save(event: &Event) -> bool {
+    let temp = event.paths.last().and_then(|path| path.file_name()).and_then(|name| name.to_str()).is_some_and(is_temp_file);
+    ends_a_save(&event.kind) && !temp
+}
+
 /// How long to wait for a burst of events to end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Debounce {
     /// A batch ends when no event came for this long…
     pub quiet: Duration,
     /// …or this long, when the latest event finished saving a file
-    /// ([`ends_a_save`]): the other steps of a save come before it, so
+    /// ([`finishes_a_save`]): the other steps of a save come before it, so
     /// only a burst of several saves is still to be waited for.
     pub settled: Duration,
     /// …or when this long has passed since its first event, so a stream of
@@ -237,7 +247,7 @@ impl Batch {
         match event {
             Ok(event) => {
                 self.rescan |= event.need_rescan();
-                let saved = ends_a_save(&event.kind);
+                let saved = finishes_a_save(&event);
                 self.paths.extend(event.paths);
                 saved
             }
@@ -787,5 +797,41 @@ mod tests {
         assert!(worth_reporting(&Err(io_error(28))));
         assert!(worth_reporting(&Err(notify::Error::generic("queue overflow"))));
         assert!(worth_reporting(&event("/site/content/a.md")));
+    }
+
+    fn renamed(from: &str, to: &str) -> notify::Result<Event> {
+        let kind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        Ok(Event::new(kind).add_path(PathBuf::from(from)).add_path(PathBuf::from(to)))
+    }
+
+    #[test]
+    fn writing_a_temp_or_backup_file_does_not_finish_a_save() {
+        let finishes = |event: notify::Result<Event>| finishes_a_save(&event.expect("an event"));
+        assert!(!finishes(closed("/site/content/4913")));
+        assert!(!finishes(closed("/site/content/.x.md.swp")));
+        assert!(!finishes(renamed("/site/content/x.md", "/site/content/x.md~")));
+        assert!(finishes(renamed("/site/content/x.md.tmp", "/site/content/x.md")));
+        assert!(finishes(closed("/site/content/x.md")));
+    }
+
+    // What vim (backupcopy=no) reports for one save, with a pause, as a
+    // busy machine may make, between moving the original away and writing
+    // the new file: still one batch, never one without the page.
+    #[tokio::test(start_paused = true)]
+    async fn a_vim_save_with_a_pause_is_one_batch() {
+        let (sender, mut events) = unbounded_channel();
+        tokio::spawn(async move {
+            sender.send(closed("/site/content/4913")).ok();
+            sender.send(event("/site/content/4913")).ok();
+            sender.send(renamed("/site/content/x.md", "/site/content/x.md~")).ok();
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            sender.send(closed("/site/content/x.md")).ok();
+            sender.send(event("/site/content/x.md~")).ok();
+        });
+        let mut sizes = Vec::new();
+        while let Some(batch) = collect_batch(&mut events, Debounce::default()).await {
+            sizes.push(batch.paths.len());
+        }
+        assert_eq!(sizes, [6]);
     }
 }
