@@ -15,9 +15,10 @@
 //!
 //! [`SiteWatcher`] ties the steps to a `notify` watcher on `content/`,
 //! `themes/`, `templates/`, `static/` and `site.yaml`. A source folder that
-//! is created, or deleted and created again, is watched anew, and the batch
-//! that shows it becomes a full rebuild, since whatever was written into it
-//! before the new watch started went unseen.
+//! is created, or deleted and created again, is watched anew (a kernel watch
+//! ends with its folder; a polling watch outlives it), and the batch that
+//! makes it watched anew becomes a full rebuild, since whatever was written
+//! into it before the new watch started went unseen.
 //!
 //! # When the kernel's watch limits are exhausted
 //!
