@@ -14,15 +14,34 @@
 //!    ignoring editor temp and swap files, the output folder and `target/`.
 //!
 //! [`SiteWatcher`] ties the steps to a `notify` watcher on `content/`,
-//! `themes/`, `templates/`, `static/` and `site.yaml`.
+//! `themes/`, `templates/`, `static/` and `site.yaml`. A source folder that
+//! is created, or deleted and created again, is watched anew (a kernel watch
+//! ends with its folder; a polling watch outlives it), and the batch that
+//! makes it watched anew becomes a full rebuild, since whatever was written
+//! into it before the new watch started went unseen.
+//!
+//! # When the kernel's watch limits are exhausted
+//!
+//! On Linux a user has a limited number of inotify instances
+//! (`fs.inotify.max_user_instances`, one per running watcher: editors,
+//! language servers, other dev servers) and of watched folders
+//! (`fs.inotify.max_user_watches`). When starting the watcher or adding a
+//! watch fails because one of them is used up ([`exhausted_limit`]), or the
+//! watcher later reports it, [`SiteWatcher`] prints one warning naming the
+//! sysctl to raise ([`polling_warning`]) and falls back to scanning the
+//! sources every [`POLL_INTERVAL`] with `notify`'s `PollWatcher`, feeding
+//! the same batches. Polling compares modification times in whole seconds,
+//! so two saves within one second would look like one; the sources are
+//! therefore also compared by content, except `static/`, whose files may be
+//! large and are compared by time only.
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
-use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
 /// Folders of the site root whose contents are sources, watched recursively.
@@ -173,13 +192,23 @@ pub fn ends_a_save(kind: &EventKind) -> bool {
     )
 }
 
+/// Whether `event` finishes saving a source file: [`ends_a_save`], and the
+/// file (the rename's target) is not an editor's temp or backup file. Vim
+/// closes its probe `4913` and moves the original to `name~` *before*
+/// writing the new file; ending the batch there would build the site
+/// without the page.
+pub fn finishes_a_save(event: &Event) -> bool {
+    let temp = event.paths.last().and_then(|path| path.file_name()).and_then(|name| name.to_str()).is_some_and(is_temp_file);
+    ends_a_save(&event.kind) && !temp
+}
+
 /// How long to wait for a burst of events to end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Debounce {
     /// A batch ends when no event came for this long…
     pub quiet: Duration,
     /// …or this long, when the latest event finished saving a file
-    /// ([`ends_a_save`]): the other steps of a save come before it, so
+    /// ([`finishes_a_save`]): the other steps of a save come before it, so
     /// only a burst of several saves is still to be waited for.
     pub settled: Duration,
     /// …or when this long has passed since its first event, so a stream of
@@ -209,6 +238,8 @@ pub struct Batch {
     pub paths: Vec<PathBuf>,
     /// The watcher dropped events (queue overflow, errors): rebuild everything.
     pub rescan: bool,
+    /// The watcher reported that a kernel limit is used up (see [`exhausted_limit`]).
+    pub limit: Option<Limit>,
 }
 
 impl Batch {
@@ -217,13 +248,18 @@ impl Batch {
         match event {
             Ok(event) => {
                 self.rescan |= event.need_rescan();
-                let saved = ends_a_save(&event.kind);
+                let saved = finishes_a_save(&event);
                 self.paths.extend(event.paths);
                 saved
             }
             Err(error) => {
-                eprintln!("warning: file watcher: {error}");
+                let limit = exhausted_limit(&error);
+                if limit.is_none() {
+                    // A used-up limit gets its own warning, on falling back to polling.
+                    eprintln!("warning: file watcher: {error}");
+                }
                 self.rescan = true;
+                self.limit = self.limit.or(limit);
                 self.paths.extend(error.paths);
                 false
             }
@@ -256,9 +292,152 @@ pub async fn collect_batch(events: &mut UnboundedReceiver<notify::Result<Event>>
     }
 }
 
+/// A per-user limit of the kernel's file watching (inotify on Linux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Watched folders: a recursive watch takes one per folder.
+    Watches,
+    /// Watchers: every running program that watches files takes one.
+    Instances,
+}
+
+impl Limit {
+    /// The sysctl that sets the limit.
+    pub fn sysctl(self) -> &'static str {
+        match self {
+            Limit::Watches => "fs.inotify.max_user_watches",
+            Limit::Instances => "fs.inotify.max_user_instances",
+        }
+    }
+
+    /// A value to raise the limit to, well above the usual defaults.
+    fn suggested(self) -> u32 {
+        match self {
+            Limit::Watches => 524_288,
+            Limit::Instances => 1024,
+        }
+    }
+}
+
+/// How often the sources are scanned once the watcher has fallen back to polling.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Linux's "too many open files", which `inotify_init` returns when the
+/// user has used up `fs.inotify.max_user_instances`.
+const EMFILE: i32 = 24;
+/// Linux's "no space left on device", which `inotify_add_watch` returns
+/// when the user has used up `fs.inotify.max_user_watches`.
+const ENOSPC: i32 = 28;
+
+/// Which per-user limit `error` says is used up, if that is what it says.
+pub fn exhausted_limit(error: &notify::Error) -> Option<Limit> {
+    match &error.kind {
+        notify::ErrorKind::MaxFilesWatch => Some(Limit::Watches),
+        notify::ErrorKind::Io(io) => match io.raw_os_error() {
+            Some(EMFILE) => Some(Limit::Instances),
+            Some(ENOSPC) => Some(Limit::Watches),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The warning printed when the watcher falls back to polling.
+pub fn polling_warning(limit: Limit) -> String {
+    let sysctl = limit.sysctl();
+    format!(
+        "warning: the file watcher hit the inotify limit ({sysctl}); watching by polling every {} ms instead. Raise it with: sudo sysctl {sysctl}={}",
+        POLL_INTERVAL.as_millis(),
+        limit.suggested()
+    )
+}
+
+/// Whether a watcher's report can matter to the site: reads cannot (see
+/// [`is_relevant`]), and neither can a path that vanished while it was
+/// being watched or scanned: its removal is reported by its folder's watch.
+/// The polling watcher reports a missing watched folder on every scan, so
+/// without this a deleted `content/` would mean a rebuild every scan.
+pub fn worth_reporting(event: &notify::Result<Event>) -> bool {
+    match event {
+        Ok(event) => is_relevant(&event.kind),
+        Err(error) => !vanished(error),
+    }
+}
+
+fn vanished(error: &notify::Error) -> bool {
+    match &error.kind {
+        notify::ErrorKind::PathNotFound => true,
+        notify::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
+    }
+}
+
+type EventSender = UnboundedSender<notify::Result<Event>>;
+
+/// The handler given to a `notify` watcher: sends on what is worth reporting.
+fn forward_to(sender: EventSender) -> impl Fn(notify::Result<Event>) + Send + 'static {
+    move |event| {
+        if worth_reporting(&event) {
+            // The receiver is gone only when the server is shutting down.
+            let _ = sender.send(event);
+        }
+    }
+}
+
+/// The `notify` watcher behind a [`SiteWatcher`].
+enum Backend {
+    /// The kernel reports changes (inotify on Linux).
+    Native(RecommendedWatcher),
+    /// The sources are scanned every [`POLL_INTERVAL`]: text sources
+    /// compared by content as well as time, `static/` by time only.
+    Polling {
+        /// `site.yaml`, `content/`, `templates/` and `themes/`.
+        by_content: PollWatcher,
+        /// `static/`.
+        by_time: PollWatcher,
+    },
+}
+
+impl Backend {
+    /// The kernel's watcher, watching `root` without recursion.
+    fn native_on(root: &Path, sender: &EventSender) -> notify::Result<Backend> {
+        let watcher = RecommendedWatcher::new(forward_to(sender.clone()), notify::Config::default())?;
+        let mut backend = Backend::Native(watcher);
+        backend.watch(root, RecursiveMode::NonRecursive, false)?;
+        Ok(backend)
+    }
+
+    /// After a warning about `limit`: the polling watcher, watching `root`
+    /// without recursion.
+    fn polling_on(root: &Path, sender: &EventSender, limit: Limit) -> notify::Result<Backend> {
+        eprintln!("{}", polling_warning(limit));
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        let by_content = PollWatcher::new(forward_to(sender.clone()), config.with_compare_contents(true))?;
+        let by_time = PollWatcher::new(forward_to(sender.clone()), config.with_compare_contents(false))?;
+        let mut backend = Backend::Polling { by_content, by_time };
+        backend.watch(root, RecursiveMode::NonRecursive, false)?;
+        Ok(backend)
+    }
+
+    fn is_native(&self) -> bool {
+        matches!(self, Backend::Native(_))
+    }
+
+    /// Watches `path`; `assets` says it holds files that may be large.
+    fn watch(&mut self, path: &Path, mode: RecursiveMode, assets: bool) -> notify::Result<()> {
+        match self {
+            Backend::Native(watcher) => watcher.watch(path, mode),
+            Backend::Polling { by_time, .. } if assets => by_time.watch(path, mode),
+            Backend::Polling { by_content, .. } => by_content.watch(path, mode),
+        }
+    }
+}
+
 /// A running watcher on a site's sources.
 pub struct SiteWatcher {
-    watcher: RecommendedWatcher,
+    backend: Backend,
+    /// Kept to start the polling watcher when falling back to it.
+    sender: EventSender,
     events: UnboundedReceiver<notify::Result<Event>>,
     set: WatchSet,
     debounce: Debounce,
@@ -266,51 +445,100 @@ pub struct SiteWatcher {
 }
 
 impl SiteWatcher {
-    /// Starts watching the sources under `set.root`.
+    /// Starts watching the sources under `set.root`, by polling when an
+    /// inotify limit is used up (see the module documentation).
     ///
     /// The root itself is watched without recursion, for `site.yaml` (editors
     /// replace it by renaming, which a watch on the file alone would lose)
     /// and for source folders created or replaced later.
     pub fn start(set: WatchSet, debounce: Debounce) -> notify::Result<Self> {
         let (sender, events) = unbounded_channel();
-        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
-            if event.as_ref().is_ok_and(|e| !is_relevant(&e.kind)) {
-                return;
+        let backend = match Backend::native_on(&set.root, &sender) {
+            Ok(backend) => backend,
+            Err(error) => {
+                let limit = exhausted_limit(&error).ok_or(error)?;
+                Backend::polling_on(&set.root, &sender, limit)?
             }
-            // The receiver is gone only when the server is shutting down.
-            let _ = sender.send(event);
-        })?;
-        watcher.watch(&set.root, RecursiveMode::NonRecursive)?;
-        let mut site_watcher = Self { watcher, events, set, debounce, watched: BTreeSet::new() };
+        };
+        let mut site_watcher = Self { backend, sender, events, set, debounce, watched: BTreeSet::new() };
         site_watcher.watch_source_dirs(&[]);
         Ok(site_watcher)
     }
 
     /// Waits for the next batch of events that changes the site.
+    ///
+    /// A batch that made a source folder be watched anew is a full rebuild:
+    /// files written into the folder before its watch began went unseen.
     pub async fn next_change(&mut self) -> Option<Change> {
         loop {
             let batch = collect_batch(&mut self.events, self.debounce).await?;
-            self.watch_source_dirs(&batch.paths);
+            if let Some(limit) = batch.limit {
+                self.fall_back_to_polling(limit);
+            }
+            let rewatched = self.watch_source_dirs(&batch.paths);
             let change = batch.change(&self.set);
+            if rewatched {
+                return Some(change.merge(Change::Config));
+            }
             if change != Change::None {
                 return Some(change);
             }
         }
     }
 
+    /// Replaces the kernel's watcher with polling, once; afterwards every
+    /// source folder is watched again. Keeps the kernel's watcher, with a
+    /// warning, when polling cannot start.
+    fn fall_back_to_polling(&mut self, limit: Limit) {
+        if !self.backend.is_native() {
+            return;
+        }
+        match Backend::polling_on(&self.set.root, &self.sender, limit) {
+            Ok(backend) => {
+                self.backend = backend;
+                self.watched.clear();
+            }
+            Err(e) => eprintln!("warning: cannot watch by polling either ({e}); some edits may go unseen"),
+        }
+    }
+
     /// Watches source folders not watched yet, and again those that were
-    /// replaced (`touched` names them), since a watch ends with its folder.
-    fn watch_source_dirs(&mut self, touched: &[PathBuf]) {
+    /// replaced (`touched` names them), since a kernel watch ends with its
+    /// folder. (A polling watch outlives its folder: each scan starts anew
+    /// from the path.) Says whether any folder was watched anew.
+    fn watch_source_dirs(&mut self, touched: &[PathBuf]) -> bool {
+        let was_native = self.backend.is_native();
+        let mut rewatched = self.watch_each_source_dir(touched);
+        if was_native && !self.backend.is_native() {
+            // Fell back to polling part way: the folders before are unwatched.
+            rewatched |= self.watch_each_source_dir(&[]);
+        }
+        rewatched
+    }
+
+    fn watch_each_source_dir(&mut self, touched: &[PathBuf]) -> bool {
+        let mut rewatched = false;
         for name in SOURCE_DIRS {
             let dir = self.set.root.join(name);
-            let replaced = touched.contains(&dir);
+            let replaced = self.backend.is_native() && touched.contains(&dir);
             if (replaced || !self.watched.contains(&dir)) && dir.is_dir() {
-                match self.watcher.watch(&dir, RecursiveMode::Recursive) {
-                    Ok(()) => {
-                        self.watched.insert(dir);
-                    }
-                    Err(e) => eprintln!("warning: cannot watch `{}`: {e}", dir.display()),
+                rewatched |= self.watch_dir(dir, name == "static");
+            }
+        }
+        rewatched
+    }
+
+    /// Watches one source folder, or falls back to polling when the
+    /// kernel's limit is used up. Says whether the folder is now watched.
+    fn watch_dir(&mut self, dir: PathBuf, assets: bool) -> bool {
+        match self.backend.watch(&dir, RecursiveMode::Recursive, assets) {
+            Ok(()) => self.watched.insert(dir),
+            Err(e) => {
+                match exhausted_limit(&e) {
+                    Some(limit) => self.fall_back_to_polling(limit),
+                    None => eprintln!("warning: cannot watch `{}`: {e}", dir.display()),
                 }
+                false
             }
         }
     }
@@ -524,7 +752,87 @@ mod tests {
 
     #[test]
     fn lost_events_mean_a_full_rebuild() {
-        let batch = Batch { paths: Vec::new(), rescan: true };
+        let batch = Batch { paths: Vec::new(), rescan: true, limit: None };
         assert_eq!(batch.change(&set()), Change::Config);
+    }
+
+    fn io_error(code: i32) -> notify::Error {
+        notify::Error::io(std::io::Error::from_raw_os_error(code))
+    }
+
+    #[test]
+    fn used_up_inotify_limits_are_told_apart_from_other_errors() {
+        assert_eq!(exhausted_limit(&notify::Error::new(notify::ErrorKind::MaxFilesWatch)), Some(Limit::Watches));
+        assert_eq!(exhausted_limit(&io_error(28)), Some(Limit::Watches));
+        assert_eq!(exhausted_limit(&io_error(24)), Some(Limit::Instances));
+        assert_eq!(exhausted_limit(&io_error(13)), None, "permission denied");
+        assert_eq!(exhausted_limit(&io_error(2)), None, "not found");
+        assert_eq!(exhausted_limit(&notify::Error::path_not_found()), None);
+        assert_eq!(exhausted_limit(&notify::Error::generic("other")), None);
+    }
+
+    #[test]
+    fn the_polling_warning_names_the_sysctl_to_raise() {
+        let warning = polling_warning(Limit::Instances);
+        assert!(warning.starts_with("warning: "), "{warning}");
+        assert!(warning.contains("polling every 500 ms"), "{warning}");
+        assert!(warning.contains("sudo sysctl fs.inotify.max_user_instances=1024"), "{warning}");
+        assert!(polling_warning(Limit::Watches).contains("sudo sysctl fs.inotify.max_user_watches=524288"));
+    }
+
+    #[test]
+    fn a_limit_reported_while_watching_is_kept_in_the_batch() {
+        let mut batch = Batch::default();
+        batch.add(Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)));
+        batch.add(Err(notify::Error::generic("other")));
+        assert_eq!(batch.limit, Some(Limit::Watches));
+        assert_eq!(batch.change(&set()), Change::Config);
+    }
+
+    #[test]
+    fn vanished_paths_and_reads_are_not_worth_reporting() {
+        let missing = notify::Error::io(std::io::Error::from(std::io::ErrorKind::NotFound)).add_path("/site/content".into());
+        assert!(!worth_reporting(&Err(missing)));
+        assert!(!worth_reporting(&Err(notify::Error::path_not_found())));
+        assert!(!worth_reporting(&Ok(Event::new(EventKind::Access(AccessKind::Open(AccessMode::Any))))));
+        assert!(worth_reporting(&Err(io_error(28))));
+        assert!(worth_reporting(&Err(notify::Error::generic("queue overflow"))));
+        assert!(worth_reporting(&event("/site/content/a.md")));
+    }
+
+    fn renamed(from: &str, to: &str) -> notify::Result<Event> {
+        let kind = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        Ok(Event::new(kind).add_path(PathBuf::from(from)).add_path(PathBuf::from(to)))
+    }
+
+    #[test]
+    fn writing_a_temp_or_backup_file_does_not_finish_a_save() {
+        let finishes = |event: notify::Result<Event>| finishes_a_save(&event.expect("an event"));
+        assert!(!finishes(closed("/site/content/4913")));
+        assert!(!finishes(closed("/site/content/.x.md.swp")));
+        assert!(!finishes(renamed("/site/content/x.md", "/site/content/x.md~")));
+        assert!(finishes(renamed("/site/content/x.md.tmp", "/site/content/x.md")));
+        assert!(finishes(closed("/site/content/x.md")));
+    }
+
+    // What vim (backupcopy=no) reports for one save, with a pause, as a
+    // busy machine may make, between moving the original away and writing
+    // the new file: still one batch, never one without the page.
+    #[tokio::test(start_paused = true)]
+    async fn a_vim_save_with_a_pause_is_one_batch() {
+        let (sender, mut events) = unbounded_channel();
+        tokio::spawn(async move {
+            sender.send(closed("/site/content/4913")).ok();
+            sender.send(event("/site/content/4913")).ok();
+            sender.send(renamed("/site/content/x.md", "/site/content/x.md~")).ok();
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            sender.send(closed("/site/content/x.md")).ok();
+            sender.send(event("/site/content/x.md~")).ok();
+        });
+        let mut sizes = Vec::new();
+        while let Some(batch) = collect_batch(&mut events, Debounce::default()).await {
+            sizes.push(batch.paths.len());
+        }
+        assert_eq!(sizes, [6]);
     }
 }

@@ -1,0 +1,347 @@
+//! Helpers for the watch-mode tests: the real `ledestjerne serve` on a small
+//! site in a temporary folder, plain-TCP requests, the live-reload event
+//! stream, and counting the rebuilds in the server's log.
+
+#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+
+use std::cell::RefCell;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
+/// The repository root, for the default theme.
+pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+/// Longest wait for a page or a log line: the machines that run the tests
+/// may be slow and busy.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+const SITE_YAML: &str = r#"title: "Testsite"
+description: "Et lille site til watch-tests."
+base_url: "/"
+language: da
+theme: default
+
+kinds:
+  page:
+    folder: ""
+    fields:
+      title: { type: string, required: true }
+  note:
+    folder: noter
+    label: Note
+    plural: Noter
+    sort: title
+    fields:
+      title: { type: string, required: true }
+"#;
+
+/// The note every site starts with.
+pub const FIRST_NOTE: &str = "content/noter/foerste.md";
+
+/// A note page's Markdown.
+pub fn note(title: &str, body: &str) -> String {
+    format!("---\ntitle: \"{title}\"\n---\n{body}\n")
+}
+
+/// A small site in a temporary folder, with the repository's default theme.
+pub struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A front page and two notes.
+    pub fn new() -> Self {
+        let site = Site { dir: tempfile::tempdir().expect("temp dir") };
+        copy_dir(&Path::new(REPO).join("themes/default"), &site.root().join("themes/default"));
+        site.write("site.yaml", SITE_YAML);
+        site.write("content/index.md", "---\ntitle: \"Forside\"\n---\nVelkommen til testsitet.\n");
+        site.write(FIRST_NOTE, &note("Første note", "Gammel tekst om æbler."));
+        site.write("content/noter/anden.md", &note("Anden note", "Mere tekst."));
+        site
+    }
+
+    /// The site folder, as the server sees it (symbolic links resolved).
+    pub fn root(&self) -> PathBuf {
+        fs::canonicalize(self.dir.path()).expect("site folder")
+    }
+
+    /// `root/rel`.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes `text` to `rel`, creating folders as needed.
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
+        fs::write(path, text).expect("write file");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A free port on loopback (free when this returns, at least).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+/// Polls `check` until it holds or `WAIT` passes.
+pub fn wait_until(what: &str, log: impl Fn() -> String, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < WAIT, "timed out waiting for {what}; server log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The server process; killed when the test ends, however it ends.
+pub struct Server {
+    child: Child,
+    /// The port it serves on.
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+    /// Marker pages written so far by [`Server::settle`].
+    settled: usize,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `serve` on `root` and waits until it serves.
+    pub fn start(root: &Path, port: u16) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["--root".as_ref(), root.as_os_str()])
+            .args(["serve", "--port", &port.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start ledestjerne serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (ports, port_found) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut server = Server { child, port: 0, log: log.clone(), settled: 0 };
+        collect_lines(stdout, log.clone(), Some(ports));
+        collect_lines(stderr, log, None);
+        server.port = port_found.recv_timeout(WAIT).unwrap_or_else(|_| panic!("the server did not start; log:\n{}", server.log()));
+        server
+    }
+
+    /// Everything the server printed so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// How many rebuilds, good or failed, the log reports (the first build
+    /// at startup is not one).
+    pub fn rebuilds(&self) -> usize {
+        self.log().lines().filter(|l| l.starts_with("rebuilt in ") || l.contains("rebuild failed")).count()
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// `GET path`.
+    pub fn get(&self, path: &str) -> Response {
+        get(self.port, path)
+    }
+
+    /// Polls `path` until its body contains `text`.
+    pub fn wait_for_page(&self, path: &str, text: &str) -> Response {
+        self.wait_for(path, &format!("`{text}`"), |r| r.status == 200 && r.body.contains(text))
+    }
+
+    /// Polls `path` until it answers `status`.
+    pub fn wait_for_status(&self, path: &str, status: u16) -> Response {
+        self.wait_for(path, &format!("status {status}"), |r| r.status == status)
+    }
+
+    fn wait_for(&self, path: &str, what: &str, done: impl Fn(&Response) -> bool) -> Response {
+        let last = RefCell::new(None);
+        wait_until(
+            &format!("{what} on {path}"),
+            || format!("{}\nlast response: {:?}", self.log(), last.borrow()),
+            || {
+                let response = self.get(path);
+                let found = done(&response);
+                last.replace(Some(response));
+                found
+            },
+        );
+        last.into_inner().expect("a response")
+    }
+
+    /// Polls the log until it contains `text`.
+    pub fn wait_for_log(&self, text: &str) {
+        wait_until(&format!("`{text}` in the log"), || self.log(), || self.log().contains(text));
+    }
+
+    /// Waits until every change made so far has been rebuilt, and returns
+    /// how many rebuilds there were before that.
+    ///
+    /// The watcher handles events in order, so once a page written now is
+    /// served, every earlier change has been seen; its own rebuild (which
+    /// may include late events of earlier changes) is not counted.
+    pub fn settle(&mut self, site: &Site) -> usize {
+        self.settled += 1;
+        let text = format!("Markør nummer {}", self.settled);
+        site.write("content/noter/markoer.md", &note("Markør", &text));
+        self.wait_for_page("/noter/markoer/", &text);
+        self.rebuilds() - 1
+    }
+}
+
+/// Appends the lines of `stream` to `log`; reports the port of the `serving` line.
+fn collect_lines(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, ports: Option<mpsc::Sender<u16>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let (Some(ports), Some(rest)) = (&ports, line.strip_prefix("serving http://127.0.0.1:")) {
+                let _ = ports.send(rest.trim_end_matches('/').parse().expect("port number"));
+            }
+            if let Ok(mut log) = log.lock() {
+                log.push_str(&line);
+                log.push('\n');
+            }
+        }
+    });
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The body, as text.
+    pub body: String,
+}
+
+impl Response {
+    /// The build version the page was served from (`data-version`), as
+    /// its sequence number.
+    pub fn version(&self) -> u64 {
+        let start = self.body.find("data-version=\"").expect("live-reload script") + "data-version=\"".len();
+        let end = start + self.body[start..].find('"').expect("end of version");
+        sequence_number(&self.body[start..end])
+    }
+}
+
+/// The sequence number of a build version (`<instance>-<n>`).
+pub fn sequence_number(version: &str) -> u64 {
+    version.rsplit_once('-').and_then(|(_, n)| n.parse().ok()).unwrap_or_else(|| panic!("bad version `{version}`"))
+}
+
+/// `GET path` over plain TCP.
+pub fn get(port: u16, path: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(WAIT)).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Response {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status");
+    let chunked = lines.any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.contains("chunked"));
+    let mut body = raw[split + 4..].to_vec();
+    if chunked {
+        body = dechunk(&body);
+    }
+    Response { status, body: String::from_utf8_lossy(&body).into_owned() }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 || data.len() < end + 2 + size {
+            break;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[(end + 4 + size).min(data.len())..];
+    }
+    out
+}
+
+/// A page's view of the server: the live-reload event stream.
+pub struct Events {
+    received: mpsc::Receiver<String>,
+    text: String,
+    /// Where the next search starts: events are awaited in order.
+    cursor: usize,
+}
+
+impl Events {
+    /// Opens the event stream and waits for its greeting.
+    pub fn connect(server: &Server) -> Events {
+        let port = server.port;
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(stream, "GET /__ledestjerne/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n").expect("send");
+        let (sender, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 || sender.send(String::from_utf8_lossy(&buf[..n]).into_owned()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut events = Events { received, text: String::new(), cursor: 0 };
+        events.wait_for("event: hello", || server.log());
+        events
+    }
+
+    /// Waits for `needle` after the previous match; returns the text from
+    /// the previous match up to the end of the stream so far.
+    pub fn wait_for(&mut self, needle: &str, log: impl Fn() -> String) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.text[self.cursor..].find(needle) {
+                let from = self.cursor;
+                self.cursor += at + needle.len();
+                return self.text[from..].to_string();
+            }
+            let left = WAIT.checked_sub(start.elapsed()).unwrap_or_default();
+            match self.received.recv_timeout(left.min(Duration::from_millis(200))) {
+                Ok(chunk) => self.text.push_str(&chunk),
+                Err(mpsc::RecvTimeoutError::Timeout) if !left.is_zero() => {}
+                Err(_) => panic!("no `{needle}` on the events stream; got:\n{}\nserver log:\n{}", self.text, log()),
+            }
+        }
+    }
+
+    /// Waits for the next reload and returns the sequence number of the
+    /// build it announces.
+    pub fn next_reload(&mut self, log: impl Fn() -> String) -> u64 {
+        self.wait_for("event: reload\ndata: ", &log);
+        let rest = self.wait_for("\n", &log);
+        let version = rest.split('\n').next().expect("a version line");
+        sequence_number(version.trim())
+    }
+}
