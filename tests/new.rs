@@ -2,10 +2,13 @@
 //! every kind of the bundled course passes `check` once its required fields
 //! are filled in.
 
+mod support;
+
 use ledestjerne::config::{self, Config};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
+use support::copy_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -20,19 +23,6 @@ fn stdout(output: &Output) -> String {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
 }
 
 /// The bundled schema and theme with a single front page.

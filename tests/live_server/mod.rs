@@ -1,8 +1,12 @@
-//! Helpers for the watch-mode tests: the real `ledestjerne serve` on a small
-//! site in a temporary folder, plain-TCP requests, the live-reload event
-//! stream, and counting the rebuilds in the server's log.
+//! Helpers for the `serve` and watch-mode tests: the real `ledestjerne serve`
+//! on a small site in a temporary folder, plain-TCP requests (sent byte for
+//! byte, so paths reach the server exactly as written), the live-reload
+//! event stream, and counting the rebuilds in the server's log.
 
 #![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
+
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::cell::RefCell;
 use std::fs;
@@ -12,15 +16,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
+use support::copy_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
 /// The repository root, for the default theme.
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// Longest wait for a page or a log line: the machines that run the tests
 /// may be slow and busy.
-pub const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(60);
 
-const SITE_YAML: &str = r#"title: "Testsite"
+/// The `site.yaml` of [`Site::new`].
+pub const SITE_YAML: &str = r#"title: "Testsite"
 description: "Et lille site til watch-tests."
 base_url: "/"
 language: da
@@ -56,9 +62,14 @@ pub struct Site {
 impl Site {
     /// A front page and two notes.
     pub fn new() -> Self {
+        Site::with_config(SITE_YAML)
+    }
+
+    /// A front page and two notes, with `site_yaml` as the configuration.
+    pub fn with_config(site_yaml: &str) -> Self {
         let site = Site { dir: tempfile::tempdir().expect("temp dir") };
         copy_dir(&Path::new(REPO).join("themes/default"), &site.root().join("themes/default"));
-        site.write("site.yaml", SITE_YAML);
+        site.write("site.yaml", site_yaml);
         site.write("content/index.md", "---\ntitle: \"Forside\"\n---\nVelkommen til testsitet.\n");
         site.write(FIRST_NOTE, &note("Første note", "Gammel tekst om æbler."));
         site.write("content/noter/anden.md", &note("Anden note", "Mere tekst."));
@@ -80,19 +91,6 @@ impl Site {
         let path = self.path(rel);
         fs::create_dir_all(path.parent().expect("parent")).expect("create folder");
         fs::write(path, text).expect("write file");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-        }
     }
 }
 
@@ -234,11 +232,18 @@ fn collect_lines(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, po
 pub struct Response {
     /// The status code.
     pub status: u16,
+    /// The headers, in order.
+    pub headers: Vec<(String, String)>,
     /// The body, as text.
     pub body: String,
 }
 
 impl Response {
+    /// The value of header `name` (any case), or `""`.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or("", |(_, v)| v.as_str())
+    }
+
     /// The build version the page was served from (`data-version`), as
     /// its sequence number.
     pub fn version(&self) -> u64 {
@@ -268,12 +273,13 @@ fn parse_response(raw: &[u8]) -> Response {
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("status");
-    let chunked = lines.any(|l| l.to_ascii_lowercase().starts_with("transfer-encoding:") && l.contains("chunked"));
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
     let mut body = raw[split + 4..].to_vec();
-    if chunked {
+    if headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) {
         body = dechunk(&body);
     }
-    Response { status, body: String::from_utf8_lossy(&body).into_owned() }
+    Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
@@ -341,7 +347,9 @@ impl Events {
     pub fn next_reload(&mut self, log: impl Fn() -> String) -> u64 {
         self.wait_for("event: reload\ndata: ", &log);
         let rest = self.wait_for("\n", &log);
-        let version = rest.split('\n').next().expect("a version line");
-        sequence_number(version.trim())
+        let data = rest.split('\n').next().expect("a data line");
+        // `{"version":"<instance>-<n>","changed":[…]}`
+        let event: serde_json::Value = serde_json::from_str(data.trim()).unwrap_or_else(|e| panic!("bad reload event `{data}`: {e}"));
+        sequence_number(event["version"].as_str().unwrap_or_else(|| panic!("no version in `{data}`")))
     }
 }
