@@ -215,3 +215,50 @@ fn editor_temp_files_do_not_rebuild() {
     assert_eq!(rebuilds, 1, "{}", server.log());
     assert!(server.log().contains("(content/noter/anden.md)"), "{}", server.log());
 }
+
+/// Sends `request` as raw bytes; returns whatever came back (maybe nothing).
+fn send_raw(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    // The server may close the connection before reading everything: that is a fine answer.
+    let _ = stream.write_all(request);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn huge_and_malformed_requests_leave_the_server_up() {
+    let site = site();
+    let server = Server::start(&site.root(), free_port());
+    let long_path = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(1 << 20));
+    let many_headers = format!("GET / HTTP/1.1\r\nHost: x\r\n{}\r\n", "X-Fyld: 1\r\n".repeat(20_000));
+    let huge_header = format!("GET / HTTP/1.1\r\nHost: x\r\nX-Stor: {}\r\n\r\n", "b".repeat(1 << 20));
+    let requests: Vec<Vec<u8>> = vec![
+        long_path.into_bytes(),
+        many_headers.into_bytes(),
+        huge_header.into_bytes(),
+        b"GARBAGE\r\n\r\n".to_vec(),
+        b"\x00\xff\xfe\xfd not http at all\r\n\r\n".to_vec(),
+        b"GET /%ff%fe%zz HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        b"GET /noter/foerste/ HTTP/9.9\r\nHost: x\r\n\r\n".to_vec(),
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nabc".to_vec(),
+        b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".to_vec(),
+    ];
+    for request in &requests {
+        let answer = send_raw(server.port, request);
+        assert!(!answer.contains(SECRET), "a malformed request leaked site.yaml");
+        assert!(!answer.starts_with("HTTP/1.1 200") || request.starts_with(b"GET / "), "{}", &answer[..answer.len().min(200)]);
+        // After each one, ordinary requests are still answered.
+        let page = server.get("/noter/foerste/");
+        assert_eq!(page.status, 200, "after {:?}", String::from_utf8_lossy(&request[..request.len().min(60)]));
+    }
+    // Many connections at once that never send anything do not block others.
+    let idle: Vec<std::net::TcpStream> =
+        (0..200).map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect")).collect();
+    assert_eq!(server.get("/noter/foerste/").status, 200, "idle connections block the server");
+    drop(idle);
+    assert!(server.log().contains("serving http://"), "{}", server.log());
+}
