@@ -37,6 +37,22 @@ impl OutputFile {
     }
 }
 
+/// Pages per part of the print page.
+pub const PRINT_PART_PAGES: usize = 1000;
+
+/// Site-relative folder of part `k` (from 0) of the print page: `print/`, `print/2/`, …
+fn print_path(k: usize) -> String {
+    if k == 0 { "print/".to_string() } else { format!("print/{}/", k + 1) }
+}
+
+/// Sort key of a rendered print part: parts in order, failures last.
+fn print_order(part: &Result<OutputFile, Diagnostic>) -> (usize, String) {
+    match part {
+        Ok(f) => (f.path.len(), f.path.clone()),
+        Err(d) => (usize::MAX, d.to_string()),
+    }
+}
+
 /// Pages with at least this many headings get a table of contents.
 const TOC_MIN_HEADINGS: usize = 3;
 
@@ -127,11 +143,19 @@ impl<'a> Renderer<'a> {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(skip_print)) {
+        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(true)) {
             match r {
                 Ok(f) => sink(f),
                 Err(d) => diagnostics.push(d),
             }
+        }
+        if !skip_print {
+            let failed = std::sync::Mutex::new(Vec::new());
+            self.render_print(&|part| match part {
+                Ok(f) => sink(f),
+                Err(d) => failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d),
+            });
+            diagnostics.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
         }
         sink(OutputFile::text("sitemap.xml", self.sitemap()));
         (docs, diagnostics)
@@ -572,24 +596,58 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_specials(&self, skip_print: bool) -> Vec<Result<OutputFile, Diagnostic>> {
-        let specials = [("404.html", "404.html"), ("search.html", "soeg/index.html"), ("print.html", "print/index.html")];
-        specials
+        let specials = [("404.html", "404.html"), ("search.html", "soeg/index.html")];
+        let mut out: Vec<Result<OutputFile, Diagnostic>> = specials
             .iter()
-            .filter(|(template, _)| self.theme.has(template) && !(skip_print && *template == "print.html"))
+            .filter(|(template, _)| self.theme.has(template))
             .map(|(template, path)| {
-                let mut ctx = tera::Context::new();
-                if *template == "print.html" {
-                    let order: Vec<PageIdx> = self.by_kind.iter().flatten().copied().collect();
-                    let all: Vec<PrintView> = order.par_iter().map(|&i| self.print_view(i)).collect();
-                    ctx.insert("pages", &all);
-                }
+                let ctx = tera::Context::new();
                 self.theme
                     .tera
                     .render(template, &ctx)
                     .map(|html| OutputFile::text(*path, html))
                     .map_err(|e| render_error(&e, template, path))
             })
-            .collect()
+            .collect();
+        if !skip_print {
+            let parts = std::sync::Mutex::new(Vec::new());
+            self.render_print(&|part| parts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(part));
+            let mut parts = parts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+            parts.sort_by_key(print_order);
+            out.extend(parts);
+        }
+        out
+    }
+
+    /// Renders the print page — every page of the site, in listing order —
+    /// in parts of at most [`PRINT_PART_PAGES`] pages (`print/`, `print/2/`,
+    /// …), side by side, handing each part to `each` as it is done: a large
+    /// site is never one enormous file, nor held in memory whole.
+    fn render_print(&self, each: &(dyn Fn(Result<OutputFile, Diagnostic>) + Sync)) {
+        if !self.theme.has("print.html") {
+            return;
+        }
+        let order: Vec<PageIdx> = self.by_kind.iter().flatten().copied().collect();
+        let chunks: Vec<&[PageIdx]> = if order.is_empty() { vec![&order[..]] } else { order.chunks(PRINT_PART_PAGES).collect() };
+        let links: Vec<PrintPartView> = (0..chunks.len())
+            .map(|k| PrintPartView { number: k + 1, url: format!("{}{}", self.base, print_path(k)), current: false })
+            .collect();
+        chunks.par_iter().enumerate().for_each(|(k, chunk)| {
+            let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.print_view(i)).collect();
+            let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
+            let mut ctx = tera::Context::new();
+            ctx.insert("pages", &pages);
+            drop(pages);
+            ctx.insert("parts", &parts);
+            let path = format!("{}index.html", print_path(k));
+            each(
+                self.theme
+                    .tera
+                    .render("print.html", &ctx)
+                    .map(|html| OutputFile::text(path.clone(), html))
+                    .map_err(|e| render_error(&e, "print.html", &path)),
+            );
+        });
     }
 
     fn sitemap(&self) -> String {

@@ -192,6 +192,17 @@ pub struct PrintView {
     pub source: Option<SourceView>,
 }
 
+/// One part of the print page, for the links between parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintPartView {
+    /// 1-based number of the part.
+    pub number: usize,
+    /// Its URL.
+    pub url: String,
+    /// Whether it is the part being rendered.
+    pub current: bool,
+}
+
 /// Site-wide values every template gets as `site`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
