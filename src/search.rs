@@ -130,22 +130,30 @@ pub const SHARDS_FILE: &str = "shards.json";
 /// `pagefind-2/` … `pagefind/shards.json` lists the others; the theme's
 /// search script merges them with Pagefind's `mergeIndex`.
 pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, String> {
+    let files = std::sync::Mutex::new(Vec::new());
+    index_into(docs, lang, shard_pages, &|file| files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file))?;
+    let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Like [`index`], handing each file to `sink` as soon as its bundle is
+/// built, so the bundles are not all held in memory at once.
+pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(), String> {
     use rayon::prelude::*;
     let shards = docs.len().div_ceil(shard_pages.max(1)).max(1);
     // Every K-th page, not K runs of neighbours: each bundle is then a sample
     // of the whole site (all kinds), so its word statistics, and with them
     // the scores the browser compares across bundles, match the others'.
     let parts: Vec<Vec<&SearchDoc>> = (0..shards).map(|k| docs.iter().skip(k).step_by(shards).collect()).collect();
-    let bundles: Vec<Result<Vec<OutputFile>, String>> =
-        parts.par_iter().enumerate().map(|(k, part)| index_bundle(part, lang, &bundle_dir(k))).collect();
-    let mut files = Vec::new();
-    for bundle in bundles {
-        files.extend(bundle?);
-    }
+    parts
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(k, part)| index_bundle(part, lang, &bundle_dir(k)).map(|files| files.into_iter().for_each(sink)))?;
     let others: Vec<String> = (1..parts.len()).map(|k| format!("{}/", bundle_dir(k))).collect();
     let list = serde_json::to_string(&others).map_err(|e| e.to_string())?;
-    files.push(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
-    Ok(files)
+    sink(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
+    Ok(())
 }
 
 /// Folder of bundle `k`: [`BUNDLE_DIR`], then `pagefind-1`, `pagefind-2`, …

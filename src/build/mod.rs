@@ -83,8 +83,8 @@ pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> R
     let (docs, render_diagnostics) = renderer.render_into(options.skip_print, !options.skip_search, &sink);
     diagnostics.extend(render_diagnostics);
     if !options.skip_search && !diagnostics.has_errors() {
-        match crate::search::index(&docs, &config.language, config.search.shard_pages) {
-            Ok(index_files) => index_files.into_iter().for_each(sink),
+        match crate::search::index_into(&docs, &config.language, config.search.shard_pages, &sink) {
+            Ok(()) => {}
             Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
                 crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
                 format!("the search index could not be built: {e}"),
