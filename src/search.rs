@@ -130,11 +130,8 @@ pub const SHARDS_FILE: &str = "shards.json";
 /// `pagefind-2/` … `pagefind/shards.json` lists the others; the theme's
 /// search script merges them with Pagefind's `mergeIndex`.
 pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, String> {
-    let files = std::sync::Mutex::new(Vec::new());
-    index_into(docs, lang, shard_pages, &|file| files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file))?;
-    let mut files = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let (files, result) = crate::render::collect_files(|sink| index_into(docs, lang, shard_pages, sink));
+    result.map(|()| files)
 }
 
 /// Like [`index`], handing each file to `sink` as soon as its bundle is

@@ -71,7 +71,7 @@ impl Session {
         let orders = render::listing_orders(&config, &pages);
         let renderer = Renderer::with_orders(&config, &pages, &graph, &mut theme, orders.clone());
         let site = renderer.site_json();
-        let (mut files, _docs, render_diagnostics) = renderer.render_all(options.skip_print);
+        let (mut files, (_, render_diagnostics)) = render::collect_files(|sink| renderer.render_into(options.skip_print, false, sink));
         diagnostics.extend(render_diagnostics);
         files.extend(static_files(&theme, &mut diagnostics));
         if diagnostics.has_errors() {
@@ -206,7 +206,7 @@ impl Session {
         let renderer = Renderer::with_orders(&self.config, &self.pages, &self.graph, &mut self.theme, self.orders.clone());
         let site = renderer.site_json();
         let (files, pages) = if site != self.site {
-            let (files, _docs, render_diagnostics) = renderer.render_all(self.options.skip_print);
+            let (files, (_, render_diagnostics)) = render::collect_files(|sink| renderer.render_into(self.options.skip_print, false, sink));
             diagnostics.extend(render_diagnostics);
             (files, self.pages.len())
         } else {

@@ -42,25 +42,11 @@ pub struct Built {
     pub warnings: Diagnostics,
 }
 
-/// Builds the site described by `options`, entirely in memory.
+/// Builds the site described by `options`, entirely in memory. The files are sorted by path.
 pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
-    let (mut files, docs, render_diagnostics) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(options.skip_print);
-    diagnostics.extend(render_diagnostics);
-    if !options.skip_search && !diagnostics.has_errors() {
-        match crate::search::index(&docs, &config.language, config.search.shard_pages) {
-            Ok(index_files) => files.extend(index_files),
-            Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
-                crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
-                format!("the search index could not be built: {e}"),
-            )),
-        }
-    }
-    files.extend(static_files(&theme, &mut diagnostics));
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(Built { config, pages, graph, files, warnings: diagnostics })
+    let (files, built) = crate::render::collect_files(|sink| run(options, sink));
+    let (config, pages, graph, warnings) = built?;
+    Ok(Built { config, pages, graph, files, warnings })
 }
 
 /// What [`build_into`] wrote.
@@ -77,25 +63,30 @@ pub struct Summary {
 /// finishes the staging on success; on errors it is dropped and the old
 /// output stays as it was.
 pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> Result<Summary, Diagnostics> {
+    let (_, pages, _, warnings) = run(options, &|file| staging.write(&file))?;
+    Ok(Summary { pages: pages.len(), warnings })
+}
+
+/// Every stage, handing each output file to `sink` as soon as it is made;
+/// returns what the build worked out and its warnings.
+fn run(options: &BuildOptions, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(Config, Vec<Page>, Graph, Diagnostics), Diagnostics> {
     let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
-    let sink = |file: OutputFile| staging.write(&file);
     let renderer = Renderer::new(&config, &pages, &graph, &mut theme);
-    let (docs, render_diagnostics) = renderer.render_into(options.skip_print, !options.skip_search, &sink);
+    let (docs, render_diagnostics) = renderer.render_into(options.skip_print, !options.skip_search, sink);
     diagnostics.extend(render_diagnostics);
     if !options.skip_search && !diagnostics.has_errors() {
-        match crate::search::index_into(&docs, &config.language, config.search.shard_pages, &sink) {
-            Ok(()) => {}
-            Err(e) => diagnostics.push(crate::diagnostics::Diagnostic::error(
+        if let Err(e) = crate::search::index_into(&docs, &config.language, config.search.shard_pages, sink) {
+            diagnostics.push(crate::diagnostics::Diagnostic::error(
                 crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
                 format!("the search index could not be built: {e}"),
-            )),
+            ));
         }
     }
     static_files(&theme, &mut diagnostics).into_iter().for_each(sink);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Summary { pages: pages.len(), warnings: diagnostics })
+    Ok((config, pages, graph, diagnostics))
 }
 
 /// Everything a render needs: the stages before it, all passed.

@@ -18,6 +18,7 @@ use crate::search::SearchDoc;
 use crate::slug::slugify;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 use theme::Theme;
 use views::*;
 
@@ -37,20 +38,22 @@ impl OutputFile {
     }
 }
 
+/// Runs `produce` with a sink that keeps every file it is handed; returns
+/// the files, sorted by path, and what `produce` returned.
+pub fn collect_files<R>(produce: impl FnOnce(&(dyn Fn(OutputFile) + Sync)) -> R) -> (Vec<OutputFile>, R) {
+    let files = Mutex::new(Vec::new());
+    let result = produce(&|file| files.lock().unwrap_or_else(PoisonError::into_inner).push(file));
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, result)
+}
+
 /// Pages per part of the print page.
 pub const PRINT_PART_PAGES: usize = 1000;
 
 /// Site-relative folder of part `k` (from 0) of the print page: `print/`, `print/2/`, …
 fn print_path(k: usize) -> String {
     if k == 0 { "print/".to_string() } else { format!("print/{}/", k + 1) }
-}
-
-/// Sort key of a rendered print part: parts in order, failures last.
-fn print_order(part: &Result<OutputFile, Diagnostic>) -> (usize, String) {
-    match part {
-        Ok(f) => (f.path.len(), f.path.clone()),
-        Err(d) => (usize::MAX, d.to_string()),
-    }
 }
 
 /// Pages with at least this many headings get a table of contents.
@@ -97,35 +100,16 @@ impl<'a> Renderer<'a> {
         Renderer { config, pages, graph, theme, base, by_kind, rank }
     }
 
-    /// Renders every page, listing and site file; also returns each page as the search index sees it.
+    /// Renders every page, listing and site file; also returns each page as
+    /// the search index sees it. The files are sorted by path.
     pub fn render_all(&self, skip_print: bool) -> (Vec<OutputFile>, Vec<SearchDoc>, Diagnostics) {
-        let results: Vec<Result<(OutputFile, SearchDoc), Diagnostic>> =
-            (0..self.pages.len()).into_par_iter().map(|i| self.render_page(i)).collect();
-        let mut files = Vec::with_capacity(results.len() + 64);
-        let mut docs = Vec::with_capacity(results.len());
-        let mut diagnostics = Diagnostics::new();
-        for r in results {
-            match r {
-                Ok((f, doc)) => {
-                    files.push(f);
-                    docs.push(doc);
-                }
-                Err(d) => diagnostics.push(d),
-            }
-        }
-        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(skip_print)) {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diagnostics.push(d),
-            }
-        }
-        files.push(OutputFile::text("sitemap.xml", self.sitemap()));
+        let (files, (docs, diagnostics)) = collect_files(|sink| self.render_into(skip_print, true, sink));
         (files, docs, diagnostics)
     }
 
-    /// Renders every page, listing and site file like [`Renderer::render_all`],
-    /// handing each file to `sink` as soon as it is rendered instead of
-    /// keeping them all; returns the search documents when `keep_docs`.
+    /// Renders every page, listing and site file, handing each file to `sink`
+    /// as soon as it is rendered instead of keeping them all; returns the
+    /// search documents when `keep_docs`.
     pub fn render_into(&self, skip_print: bool, keep_docs: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> (Vec<SearchDoc>, Diagnostics) {
         let results: Vec<Result<Option<SearchDoc>, Diagnostic>> = (0..self.pages.len())
             .into_par_iter()
@@ -143,19 +127,14 @@ impl<'a> Renderer<'a> {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials(true)) {
+        for r in self.render_listings(|_| true).into_iter().chain(self.render_specials()) {
             match r {
                 Ok(f) => sink(f),
                 Err(d) => diagnostics.push(d),
             }
         }
         if !skip_print {
-            let failed = std::sync::Mutex::new(Vec::new());
-            self.render_print(&|part| match part {
-                Ok(f) => sink(f),
-                Err(d) => failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(d),
-            });
-            diagnostics.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+            diagnostics.extend(self.render_print(sink));
         }
         sink(OutputFile::text("sitemap.xml", self.sitemap()));
         (docs, diagnostics)
@@ -595,9 +574,9 @@ impl<'a> Renderer<'a> {
         Ok(OutputFile::text(path, html))
     }
 
-    fn render_specials(&self, skip_print: bool) -> Vec<Result<OutputFile, Diagnostic>> {
+    fn render_specials(&self) -> Vec<Result<OutputFile, Diagnostic>> {
         let specials = [("404.html", "404.html"), ("search.html", "soeg/index.html")];
-        let mut out: Vec<Result<OutputFile, Diagnostic>> = specials
+        specials
             .iter()
             .filter(|(template, _)| self.theme.has(template))
             .map(|(template, path)| {
@@ -608,46 +587,44 @@ impl<'a> Renderer<'a> {
                     .map(|html| OutputFile::text(*path, html))
                     .map_err(|e| render_error(&e, template, path))
             })
-            .collect();
-        if !skip_print {
-            let parts = std::sync::Mutex::new(Vec::new());
-            self.render_print(&|part| parts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(part));
-            let mut parts = parts.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-            parts.sort_by_key(print_order);
-            out.extend(parts);
-        }
-        out
+            .collect()
     }
 
     /// Renders the print page — every page of the site, in listing order —
     /// in parts of at most [`PRINT_PART_PAGES`] pages (`print/`, `print/2/`,
-    /// …), side by side, handing each part to `each` as it is done: a large
-    /// site is never one enormous file, nor held in memory whole.
-    fn render_print(&self, each: &(dyn Fn(Result<OutputFile, Diagnostic>) + Sync)) {
+    /// …), side by side, handing each part to `sink` as it is done: a large
+    /// site is never one enormous file, nor held in memory whole. Returns
+    /// the parts that failed, in order.
+    fn render_print(&self, sink: &(dyn Fn(OutputFile) + Sync)) -> Vec<Diagnostic> {
         if !self.theme.has("print.html") {
-            return;
+            return Vec::new();
         }
         let order: Vec<PageIdx> = self.by_kind.iter().flatten().copied().collect();
         let chunks: Vec<&[PageIdx]> = if order.is_empty() { vec![&order[..]] } else { order.chunks(PRINT_PART_PAGES).collect() };
         let links: Vec<PrintPartView> = (0..chunks.len())
             .map(|k| PrintPartView { number: k + 1, url: format!("{}{}", self.base, print_path(k)), current: false })
             .collect();
-        chunks.par_iter().enumerate().for_each(|(k, chunk)| {
-            let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.print_view(i)).collect();
-            let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
-            let mut ctx = tera::Context::new();
-            ctx.insert("pages", &pages);
-            drop(pages);
-            ctx.insert("parts", &parts);
-            let path = format!("{}index.html", print_path(k));
-            each(
-                self.theme
-                    .tera
-                    .render("print.html", &ctx)
-                    .map(|html| OutputFile::text(path.clone(), html))
-                    .map_err(|e| render_error(&e, "print.html", &path)),
-            );
-        });
+        let failed: Vec<Option<Diagnostic>> = chunks
+            .par_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.print_view(i)).collect();
+                let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
+                let mut ctx = tera::Context::new();
+                ctx.insert("pages", &pages);
+                drop(pages);
+                ctx.insert("parts", &parts);
+                let path = format!("{}index.html", print_path(k));
+                match self.theme.tera.render("print.html", &ctx) {
+                    Ok(html) => {
+                        sink(OutputFile::text(path, html));
+                        None
+                    }
+                    Err(e) => Some(render_error(&e, "print.html", &path)),
+                }
+            })
+            .collect();
+        failed.into_iter().flatten().collect()
     }
 
     fn sitemap(&self) -> String {
