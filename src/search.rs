@@ -137,20 +137,40 @@ pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<O
 /// Like [`index`], handing each file to `sink` as soon as its bundle is
 /// built, so the bundles are not all held in memory at once.
 pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(), String> {
+    let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
+    index_pages_into(docs.len(), lang, shard_pages, &docs_of, sink)
+}
+
+/// Builds the index of `count` pages whose documents `docs_of` makes, a
+/// bundle's worth at a time, just before that bundle is indexed. The build
+/// renders each bundle's pages there, so only the documents of the bundles
+/// being indexed are ever held, and rendering runs beside indexing.
+pub fn index_pages_into(
+    count: usize,
+    lang: &str,
+    shard_pages: usize,
+    docs_of: &(dyn Fn(&[usize]) -> Vec<SearchDoc> + Sync),
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Result<(), String> {
     use rayon::prelude::*;
-    let shards = docs.len().div_ceil(shard_pages.max(1)).max(1);
-    // Every K-th page, not K runs of neighbours: each bundle is then a sample
-    // of the whole site (all kinds), so its word statistics, and with them
-    // the scores the browser compares across bundles, match the others'.
-    let parts: Vec<Vec<&SearchDoc>> = (0..shards).map(|k| docs.iter().skip(k).step_by(shards).collect()).collect();
-    parts
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(k, part)| index_bundle(part, lang, &bundle_dir(k)).map(|files| files.into_iter().for_each(sink)))?;
+    let parts = bundles(count, shard_pages);
+    parts.par_iter().enumerate().try_for_each(|(k, pages)| {
+        let docs = docs_of(pages);
+        index_bundle(&docs, lang, &bundle_dir(k)).map(|files| files.into_iter().for_each(sink))
+    })?;
     let others: Vec<String> = (1..parts.len()).map(|k| format!("{}/", bundle_dir(k))).collect();
     let list = serde_json::to_string(&others).map_err(|e| e.to_string())?;
     sink(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
     Ok(())
+}
+
+/// The pages of each bundle: at most `shard_pages` each, every K-th page
+/// to bundle K, not K runs of neighbours. Each bundle is then a sample of
+/// the whole site (all kinds), so its word statistics, and with them the
+/// scores the browser compares across bundles, match the others'.
+pub fn bundles(count: usize, shard_pages: usize) -> Vec<Vec<usize>> {
+    let shards = count.div_ceil(shard_pages.max(1)).max(1);
+    (0..shards).map(|k| (k..count).step_by(shards).collect()).collect()
 }
 
 /// Folder of bundle `k`: [`BUNDLE_DIR`], then `pagefind-1`, `pagefind-2`, …
@@ -166,12 +186,12 @@ pub fn is_index_file(path: &str) -> bool {
 }
 
 /// One Pagefind bundle of `docs`, with its files under `dir`.
-fn index_bundle(docs: &[&SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+fn index_bundle(docs: &[SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(index_async(docs, lang, dir))
 }
 
-async fn index_async(docs: &[&SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+async fn index_async(docs: &[SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_string()).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
     for doc in docs {

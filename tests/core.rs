@@ -538,3 +538,38 @@ fn a_large_site_prints_in_linked_parts() {
     let small = SiteTest::new().page("personer", "en", "name: En", "Tekst.\n").build_with(&["--no-search"]).ok();
     assert!(!small.main_html("print/").contains("print-parts"));
 }
+
+// ---------- search index built beside the pages ----------
+
+/// The build renders the pages a search bundle at a time and indexes each
+/// bundle as soon as its pages are rendered. The index must be the one
+/// built from every page's document at once, file for file.
+#[test]
+fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
+    use ledestjerne::build::{self, BuildOptions};
+    use ledestjerne::render::{Renderer, theme};
+    use ledestjerne::search;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = Path::new(REPO);
+    let yaml = std::fs::read_to_string(repo.join("site.yaml")).expect("site.yaml");
+    std::fs::write(dir.path().join("site.yaml"), format!("{yaml}\nsearch:\n  shard_pages: 60\n")).expect("write site.yaml");
+    support::copy_dir(&repo.join("content"), &dir.path().join("content"));
+    support::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+
+    let built = build::build(&BuildOptions { root: dir.path().to_path_buf(), ..BuildOptions::default() }).expect("the course builds");
+    let beside: Vec<(&str, &[u8])> =
+        built.files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    assert!(beside.iter().any(|(p, _)| p.starts_with("pagefind-3/")), "the course is split into bundles of 60 pages");
+
+    let mut theme = theme::load(dir.path(), &built.config).expect("theme");
+    let (_, docs, diagnostics) = Renderer::new(&built.config, &built.pages, &built.graph, &mut theme).render_all(true);
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    let mut at_once = search::index(&docs, &built.config.language, 60).expect("index");
+    at_once.sort_by(|a, b| a.path.cmp(&b.path));
+    let at_once: Vec<(&str, &[u8])> = at_once.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    assert_eq!(beside.len(), at_once.len(), "the same index files");
+    for ((path, bytes), (other_path, other_bytes)) in beside.iter().zip(&at_once) {
+        assert_eq!(path, other_path);
+        assert!(bytes == other_bytes, "{path} differs");
+    }
+}

@@ -72,21 +72,39 @@ pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> R
 fn run(options: &BuildOptions, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(Config, Vec<Page>, Graph, Diagnostics), Diagnostics> {
     let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
     let renderer = Renderer::new(&config, &pages, &graph, &mut theme);
-    let (docs, render_diagnostics) = renderer.render_into(options.skip_print, !options.skip_search, sink);
-    diagnostics.extend(render_diagnostics);
-    if !options.skip_search && !diagnostics.has_errors() {
-        if let Err(e) = crate::search::index_into(&docs, &config.language, config.search.shard_pages, sink) {
-            diagnostics.push(crate::diagnostics::Diagnostic::error(
-                crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
-                format!("the search index could not be built: {e}"),
-            ));
-        }
+    if options.skip_search {
+        diagnostics.extend(renderer.render_into(options.skip_print, false, sink).1);
+    } else {
+        diagnostics.extend(render_and_index(&renderer, &config, options.skip_print, sink));
     }
     static_files(&theme, &mut diagnostics).into_iter().for_each(sink);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     Ok((config, pages, graph, diagnostics))
+}
+
+/// Renders the site with its search index: the listings and print page
+/// first, then the pages a search bundle at a time, each bundle indexed as
+/// soon as its pages are rendered, so the search documents of only the
+/// bundles in progress are held.
+fn render_and_index(renderer: &Renderer, config: &Config, skip_print: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
+    let mut diagnostics = renderer.render_site_files_into(skip_print, sink);
+    let failed = std::sync::Mutex::new(Diagnostics::new());
+    let docs_of = |indices: &[usize]| {
+        let (docs, page_diagnostics) = renderer.render_pages_into(indices, true, sink);
+        failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(page_diagnostics);
+        docs
+    };
+    let indexed = crate::search::index_pages_into(renderer.page_count(), &config.language, config.search.shard_pages, &docs_of, sink);
+    diagnostics.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
+    if let Err(e) = indexed {
+        diagnostics.push(crate::diagnostics::Diagnostic::error(
+            crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
+            format!("the search index could not be built: {e}"),
+        ));
+    }
+    diagnostics
 }
 
 /// Everything a render needs: the stages before it, all passed.

@@ -111,9 +111,29 @@ impl<'a> Renderer<'a> {
     /// as soon as it is rendered instead of keeping them all; returns the
     /// search documents when `keep_docs`.
     pub fn render_into(&self, skip_print: bool, keep_docs: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> (Vec<SearchDoc>, Diagnostics) {
-        let results: Vec<Result<Option<SearchDoc>, Diagnostic>> = (0..self.pages.len())
-            .into_par_iter()
-            .map(|i| {
+        let all: Vec<PageIdx> = (0..self.pages.len()).collect();
+        let (docs, mut diagnostics) = self.render_pages_into(&all, keep_docs, sink);
+        diagnostics.extend(self.render_site_files_into(skip_print, sink));
+        (docs, diagnostics)
+    }
+
+    /// Number of pages.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Renders the pages at `indices` side by side, handing each file to
+    /// `sink`; returns their search documents when `keep_docs`, in the order
+    /// of `indices`, leaving out pages that failed.
+    pub fn render_pages_into(
+        &self,
+        indices: &[PageIdx],
+        keep_docs: bool,
+        sink: &(dyn Fn(OutputFile) + Sync),
+    ) -> (Vec<SearchDoc>, Diagnostics) {
+        let results: Vec<Result<Option<SearchDoc>, Diagnostic>> = indices
+            .par_iter()
+            .map(|&i| {
                 let (file, doc) = self.render_page(i)?;
                 sink(file);
                 Ok(keep_docs.then_some(doc))
@@ -127,6 +147,13 @@ impl<'a> Renderer<'a> {
                 Err(d) => diagnostics.push(d),
             }
         }
+        (docs, diagnostics)
+    }
+
+    /// Renders what is not a page of its own: the listings, the special
+    /// pages, the print page (unless `skip_print`) and the sitemap.
+    pub fn render_site_files_into(&self, skip_print: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
         for r in self.render_listings(|_| true).into_iter().chain(self.render_specials()) {
             match r {
                 Ok(f) => sink(f),
@@ -137,7 +164,7 @@ impl<'a> Renderer<'a> {
             diagnostics.extend(self.render_print(sink));
         }
         sink(OutputFile::text("sitemap.xml", self.sitemap()));
-        (docs, diagnostics)
+        diagnostics
     }
 
     /// Renders the pages at `indices` and the listings of the kinds
