@@ -71,6 +71,10 @@ BIN="$PWD/target/release/ledestjerne"
 SYNTH="$PWD/target/release/examples/synth"
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
+# The file system matters: ext4 without a journal, for one, scans past every
+# inode deleted in the last minutes on each file it creates (see
+# docs/performance.md), which slows every tool round after round.
+echo ">> sites and output in $WORK: $(findmnt -n -o FSTYPE,SOURCE -T "$WORK" 2>/dev/null || echo 'file system unknown')"
 
 # --- measuring ---------------------------------------------------------------
 # run LABEL RESULTS CMD...: one timed run, appended to RESULTS as

@@ -534,46 +534,51 @@ impl<'a> Renderer<'a> {
         charts::hub_map(&nodes, &edges, &label)
     }
 
+    /// Renders the listing of every kind `listed` says yes to, and a listing
+    /// per facet value of each, side by side.
     fn render_listings(&self, listed: impl Fn(usize) -> bool) -> Vec<Result<OutputFile, Diagnostic>> {
-        let mut out = Vec::new();
-        for (k, kind) in self.config.kinds.iter().enumerate() {
-            if kind.folder.is_empty() || !listed(k) {
-                continue;
-            }
-            let facets = self.facets(k, kind);
-            let items: Vec<LinkView> = self.by_kind[k].iter().map(|&i| self.link(i)).collect();
-            let url = format!("{}{}", self.base, kind.section_path());
-            let list = ListView {
-                title: kind.plural.clone(),
-                url: url.clone(),
-                kind: kind.name.clone(),
-                items,
-                facets: facets.clone(),
-                parent: None,
-            };
-            out.push(self.render_list(&list, format!("{}index.html", kind.section_path())));
-            for def in kind.fields.iter().filter(|d| d.facet) {
-                for value in enum_values(&def.ty) {
-                    let items: Vec<LinkView> = self.by_kind[k]
-                        .iter()
-                        .filter(|&&i| has_enum(self.pages[i].fields.get(&def.name), &value.value))
-                        .map(|&i| self.link(i))
-                        .collect();
-                    let path = format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(&value.value));
-                    let parent = NavItem { title: kind.plural.clone(), url: url.clone(), color: None, key: kind.name.clone() };
-                    let list = ListView {
-                        title: format!("{}: {}", kind.plural, value.label),
-                        url: format!("{}{path}", self.base),
-                        kind: kind.name.clone(),
-                        items,
-                        facets: facets.clone(),
-                        parent: Some(parent),
-                    };
-                    out.push(self.render_list(&list, format!("{path}index.html")));
-                }
+        let kinds: Vec<usize> = (0..self.config.kinds.len()).filter(|&k| !self.config.kinds[k].folder.is_empty() && listed(k)).collect();
+        let facets: BTreeMap<usize, Vec<FacetView>> = kinds.iter().map(|&k| (k, self.facets(k, &self.config.kinds[k]))).collect();
+        let mut jobs: Vec<(usize, Option<(&FieldDef, crate::config::EnumValue)>)> = Vec::new();
+        for &k in &kinds {
+            jobs.push((k, None));
+            for def in self.config.kinds[k].fields.iter().filter(|d| d.facet) {
+                jobs.extend(enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)))));
             }
         }
-        out
+        jobs.into_par_iter().map(|(k, facet)| self.render_listing(k, facet, &facets[&k])).collect()
+    }
+
+    /// The listing of kind `k`, or of its pages with one facet value.
+    fn render_listing(
+        &self,
+        k: usize,
+        facet: Option<(&FieldDef, crate::config::EnumValue)>,
+        facets: &[FacetView],
+    ) -> Result<OutputFile, Diagnostic> {
+        let kind = &self.config.kinds[k];
+        let url = format!("{}{}", self.base, kind.section_path());
+        let Some((def, value)) = facet else {
+            let items: Vec<LinkView> = self.by_kind[k].iter().map(|&i| self.link(i)).collect();
+            let list = ListView { title: kind.plural.clone(), url, kind: kind.name.clone(), items, facets: facets.to_vec(), parent: None };
+            return self.render_list(&list, format!("{}index.html", kind.section_path()));
+        };
+        let items: Vec<LinkView> = self.by_kind[k]
+            .iter()
+            .filter(|&&i| has_enum(self.pages[i].fields.get(&def.name), &value.value))
+            .map(|&i| self.link(i))
+            .collect();
+        let path = format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(&value.value));
+        let parent = NavItem { title: kind.plural.clone(), url, color: None, key: kind.name.clone() };
+        let list = ListView {
+            title: format!("{}: {}", kind.plural, value.label),
+            url: format!("{}{path}", self.base),
+            kind: kind.name.clone(),
+            items,
+            facets: facets.to_vec(),
+            parent: Some(parent),
+        };
+        self.render_list(&list, format!("{path}index.html"))
     }
 
     fn facets(&self, k: usize, kind: &Kind) -> Vec<FacetView> {
