@@ -26,7 +26,9 @@
 #
 # Installs what it needs when missing: Hugo and GNU time from Debian's
 # packages, the Pagefind CLI from npm into $BENCH_CACHE. Sites and raw
-# results go to $BENCH_DIR (default target/bench-sites).
+# results go to $BENCH_DIR (default target/bench-sites); the output is
+# written there too, so BENCH_DIR chooses the file system that is measured
+# (docs/performance.md has runs on three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +42,7 @@ sizes=()
 for arg in "$@"; do
   case "$arg" in
     --scaling) sizes+=(1000 50000) ;;
-    -h | --help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,31p' "$0"; exit 0 ;;
     *[!0-9]* | '') echo "error: not a page count: $arg" >&2; exit 2 ;;
     *) sizes+=("$arg") ;;
   esac
@@ -74,7 +76,8 @@ WORK=$(cd "$WORK" && pwd)
 # The file system matters: ext4 without a journal, for one, scans past every
 # inode deleted in the last minutes on each file it creates (see
 # docs/performance.md), which slows every tool round after round.
-echo ">> sites and output in $WORK: $(findmnt -n -o FSTYPE,SOURCE -T "$WORK" 2>/dev/null || echo 'file system unknown')"
+fs=$(findmnt -n -o FSTYPE,SOURCE -T "$WORK" 2>/dev/null | head -n 1)
+echo ">> sites and output in $WORK: ${fs:-file system unknown}"
 
 # --- measuring ---------------------------------------------------------------
 # run LABEL RESULTS CMD...: one timed run, appended to RESULTS as
