@@ -138,30 +138,107 @@ pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<O
 /// built, so the bundles are not all held in memory at once.
 pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(), String> {
     let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
-    index_pages_into(docs.len(), lang, shard_pages, &docs_of, sink)
+    index_pages_into(docs.len(), lang, shard_pages, &docs_of, None, sink).map(|_| ())
 }
 
 /// Builds the index of `count` pages whose documents `docs_of` makes, a
 /// bundle's worth at a time, just before that bundle is indexed. The build
 /// renders each bundle's pages there, so only the documents of the bundles
 /// being indexed are ever held, and rendering runs beside indexing.
+///
+/// With a `cache`, a bundle whose documents are the same as when the cache
+/// last saw it is taken from there instead of being indexed again.
 pub fn index_pages_into(
     count: usize,
     lang: &str,
     shard_pages: usize,
     docs_of: &(dyn Fn(&[usize]) -> Vec<SearchDoc> + Sync),
+    cache: Option<&BundleCache>,
     sink: &(dyn Fn(OutputFile) + Sync),
-) -> Result<(), String> {
+) -> Result<IndexStats, String> {
     use rayon::prelude::*;
     let parts = bundles(count, shard_pages);
-    parts.par_iter().enumerate().try_for_each(|(k, pages)| {
-        let docs = docs_of(pages);
-        index_bundle(&docs, lang, &bundle_dir(k)).map(|files| files.into_iter().for_each(sink))
-    })?;
+    let indexed: Vec<bool> = parts
+        .par_iter()
+        .enumerate()
+        .map(|(k, pages)| {
+            let (files, indexed) = bundle_files(&docs_of(pages), lang, &bundle_dir(k), cache)?;
+            files.into_iter().for_each(sink);
+            Ok(indexed)
+        })
+        .collect::<Result<_, String>>()?;
     let others: Vec<String> = (1..parts.len()).map(|k| format!("{}/", bundle_dir(k))).collect();
     let list = serde_json::to_string(&others).map_err(|e| e.to_string())?;
     sink(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
-    Ok(())
+    let fresh = indexed.iter().filter(|&&i| i).count();
+    Ok(IndexStats { indexed: fresh, reused: indexed.len() - fresh })
+}
+
+/// How many bundles an index build indexed, and how many it took unchanged
+/// from a [`BundleCache`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Bundles handed to Pagefind.
+    pub indexed: usize,
+    /// Bundles taken from the cache.
+    pub reused: usize,
+}
+
+/// The files of the bundles built so far, each with a fingerprint of the
+/// documents it was built from. `serve` keeps one between index builds, so
+/// that after a save only the bundles holding a changed page are indexed
+/// again; Pagefind gives the same files for the same documents.
+#[derive(Default)]
+pub struct BundleCache(std::sync::Mutex<std::collections::HashMap<String, (u128, Vec<OutputFile>)>>);
+
+impl std::fmt::Debug for BundleCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BundleCache").field("bundles", &self.entries().len()).finish()
+    }
+}
+
+impl BundleCache {
+    fn entries(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (u128, Vec<OutputFile>)>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, dir: &str, fingerprint: u128) -> Option<Vec<OutputFile>> {
+        self.entries().get(dir).filter(|(f, _)| *f == fingerprint).map(|(_, files)| files.clone())
+    }
+
+    fn put(&self, dir: &str, fingerprint: u128, files: Vec<OutputFile>) {
+        self.entries().insert(dir.to_string(), (fingerprint, files));
+    }
+}
+
+/// The files of one bundle, from `cache` when its documents are unchanged;
+/// also says whether Pagefind built them.
+fn bundle_files(docs: &[SearchDoc], lang: &str, dir: &str, cache: Option<&BundleCache>) -> Result<(Vec<OutputFile>, bool), String> {
+    let pages: Vec<(String, String)> = docs.iter().map(|d| (d.url.clone(), d.to_html(lang))).collect();
+    let fingerprint = cache.map(|_| fingerprint(lang, &pages));
+    if let (Some(cache), Some(f)) = (cache, fingerprint) {
+        if let Some(files) = cache.get(dir, f) {
+            return Ok((files, false));
+        }
+    }
+    let files = index_bundle(pages, lang, dir)?;
+    if let (Some(cache), Some(f)) = (cache, fingerprint) {
+        cache.put(dir, f, files.clone());
+    }
+    Ok((files, true))
+}
+
+/// 128 bits of hash over the language and every page's URL and document.
+fn fingerprint(lang: &str, pages: &[(String, String)]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |seed: u64| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        seed.hash(&mut h);
+        lang.hash(&mut h);
+        pages.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
 /// The pages of each bundle: at most `shard_pages` each, every K-th page
@@ -185,17 +262,17 @@ pub fn is_index_file(path: &str) -> bool {
     rest.is_empty() || rest.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// One Pagefind bundle of `docs`, with its files under `dir`.
-fn index_bundle(docs: &[SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+/// One Pagefind bundle of `pages` (URL and synthetic document), with its files under `dir`.
+fn index_bundle(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(index_async(docs, lang, dir))
+    runtime.block_on(index_async(pages, lang, dir))
 }
 
-async fn index_async(docs: &[SearchDoc], lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+async fn index_async(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_string()).build();
     let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-    for doc in docs {
-        index.add_html_file(None, Some(doc.url.clone()), doc.to_html(lang)).await.map_err(|e| format!("{}: {e}", doc.url))?;
+    for (url, html) in pages {
+        index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| format!("{url}: {e}"))?;
     }
     let files = index.get_files().await.map_err(|e| e.to_string())?;
     Ok(files
@@ -285,6 +362,43 @@ mod tests {
             assert!(files.iter().any(|f| f.path == format!("{dir}/pagefind-entry.json")), "{dir}");
         }
         assert!(files.iter().all(|f| is_index_file(&f.path)));
+    }
+
+    /// Builds the index of `docs` in bundles of 2 pages through `cache`.
+    fn cached_index(docs: &[SearchDoc], cache: &BundleCache) -> (Vec<OutputFile>, IndexStats) {
+        let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
+        let (mut files, stats) = crate::render::collect_files(|sink| index_pages_into(docs.len(), "da", 2, &docs_of, Some(cache), sink));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, stats.expect("index"))
+    }
+
+    #[test]
+    fn only_bundles_with_a_changed_page_are_indexed_again() {
+        let mut docs: Vec<SearchDoc> = (0..7)
+            .map(|i| SearchDoc {
+                url: format!("p{i}/"),
+                title: format!("Side {i}"),
+                body_html: format!("<p>tekst nummer {i}</p>"),
+                weight: 1.0,
+                ..SearchDoc::default()
+            })
+            .collect();
+        let cache = BundleCache::default();
+        let (first, stats) = cached_index(&docs, &cache);
+        assert_eq!(stats, IndexStats { indexed: 4, reused: 0 });
+        let (again, stats) = cached_index(&docs, &cache);
+        assert_eq!(stats, IndexStats { indexed: 0, reused: 4 });
+        assert_eq!(again, first);
+
+        // Page 5 is in bundle 5 % 4 = 1 (`pagefind-1/`).
+        docs[5].body_html = "<p>helt ny tekst om borgerinddragelse</p>".into();
+        let (changed, stats) = cached_index(&docs, &cache);
+        assert_eq!(stats, IndexStats { indexed: 1, reused: 3 });
+        let mut scratch = index(&docs, "da", 2).expect("index");
+        scratch.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(changed, scratch, "the same files as an index built from scratch");
+        let bundle_1 = |files: &[OutputFile]| files.iter().filter(|f| f.path.starts_with("pagefind-1/")).cloned().collect::<Vec<_>>();
+        assert_ne!(bundle_1(&changed), bundle_1(&first));
     }
 
     #[test]

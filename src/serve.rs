@@ -424,22 +424,25 @@ async fn rebuild(state: &AppState, mut builder: Builder, change: Change) -> (Bui
     }
 }
 
+/// Folder of the print page, built with the search index rather than with every save.
+const PRINT_DIR: &str = "print/";
+
 /// Rebuilds the search index whenever new pages are published.
 ///
 /// The index comes from a full build, run after a short pause so a burst of
 /// saves costs one index and the reloading pages are served first. Until it
-/// is done the previous index is served.
-/// Folder of the print page, built with the search index rather than with every save.
-const PRINT_DIR: &str = "print/";
-
+/// is done the previous index is served. The search bundles are kept from
+/// one build to the next, so a save indexes only the bundle of each page
+/// whose search document changed.
 async fn index_on_request(state: AppState, options: BuildOptions) {
     // One thread, so a save is rendered on the other cores while a large site is indexed.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "search-index".into()).build().map(Arc::new);
+    let cache = Arc::new(search::BundleCache::default());
     loop {
         state.index_wanted.notified().await;
         tokio::time::sleep(INDEX_DELAY).await;
         let start = Instant::now();
-        let full = BuildOptions { skip_search: false, ..options.clone() };
+        let full = BuildOptions { skip_search: false, search_cache: Some(cache.clone()), ..options.clone() };
         let pool = pool.as_ref().ok().cloned();
         let task = move || match pool {
             Some(pool) => pool.install(|| build::build(&full)),
@@ -447,9 +450,10 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         };
         match tokio::task::spawn_blocking(task).await {
             Ok(Ok(built)) => {
+                let stats = built.search.unwrap_or_default();
                 let index = built.files.into_iter().filter(|f| search::is_index_file(&f.path) || f.path.starts_with(PRINT_DIR));
                 state.publish_search(index.collect());
-                eprintln!("search index updated in {} ms", start.elapsed().as_millis());
+                eprintln!("{}", index_report(start.elapsed(), stats));
             }
             // The pages' build reports the site's own errors.
             Ok(Err(diagnostics)) => {
@@ -458,6 +462,17 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
             Err(e) => eprintln!("warning: the search index was not updated: {e}"),
         }
     }
+}
+
+/// The line `serve` prints when a new search index is served.
+pub fn index_report(took: Duration, stats: search::IndexStats) -> String {
+    let total = stats.indexed + stats.reused;
+    let which = if stats.reused == 0 {
+        String::new()
+    } else {
+        format!(" ({} of {total} search bundle{} indexed again)", stats.indexed, plural(total))
+    };
+    format!("search index updated in {} ms{which}", took.as_millis())
 }
 
 fn report_first_build(outcome: &Outcome) {
@@ -813,6 +828,15 @@ pub const LIVE_JS: &str = r##"// Live reload for `ledestjerne serve`.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_index_report_says_how_many_bundles_were_indexed_again() {
+        let took = Duration::from_millis(1234);
+        let all = search::IndexStats { indexed: 20, reused: 0 };
+        assert_eq!(index_report(took, all), "search index updated in 1234 ms");
+        let one = search::IndexStats { indexed: 1, reused: 19 };
+        assert_eq!(index_report(took, one), "search index updated in 1234 ms (1 of 20 search bundles indexed again)");
+    }
 
     fn ok(key: &str, dir: bool) -> Result<RequestPath, BadPath> {
         Ok(RequestPath { key: key.into(), dir })

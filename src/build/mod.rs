@@ -10,6 +10,7 @@ use crate::content::{self, Page};
 use crate::diagnostics::Diagnostics;
 use crate::graph::Graph;
 use crate::render::{OutputFile, Renderer, theme};
+use crate::search::IndexStats;
 use std::path::{Path, PathBuf};
 
 pub mod incremental;
@@ -25,6 +26,9 @@ pub struct BuildOptions {
     pub skip_search: bool,
     /// Leave out the print page, which renders every page a second time (for quick previews).
     pub skip_print: bool,
+    /// Search bundles kept from earlier builds: a bundle whose pages did not
+    /// change is taken from here instead of being indexed again (`serve`).
+    pub search_cache: Option<std::sync::Arc<crate::search::BundleCache>>,
 }
 
 /// A site built in memory.
@@ -40,13 +44,15 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Warnings (errors make the build fail instead).
     pub warnings: Diagnostics,
+    /// What the search index took, unless it was left out.
+    pub search: Option<IndexStats>,
 }
 
 /// Builds the site described by `options`, entirely in memory. The files are sorted by path.
 pub fn build(options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let (files, built) = crate::render::collect_files(|sink| run(options, sink));
-    let (config, pages, graph, warnings) = built?;
-    Ok(Built { config, pages, graph, files, warnings })
+    let (files, ran) = crate::render::collect_files(|sink| run(options, sink));
+    let Ran { config, pages, graph, warnings, search } = ran?;
+    Ok(Built { config, pages, graph, files, warnings, search })
 }
 
 /// What [`build_into`] wrote.
@@ -63,48 +69,69 @@ pub struct Summary {
 /// finishes the staging on success; on errors it is dropped and the old
 /// output stays as it was.
 pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> Result<Summary, Diagnostics> {
-    let (_, pages, _, warnings) = run(options, &|file| staging.write(&file))?;
-    Ok(Summary { pages: pages.len(), warnings })
+    let ran = run(options, &|file| staging.write(&file))?;
+    Ok(Summary { pages: ran.pages.len(), warnings: ran.warnings })
 }
 
-/// Every stage, handing each output file to `sink` as soon as it is made;
-/// returns what the build worked out and its warnings.
-fn run(options: &BuildOptions, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(Config, Vec<Page>, Graph, Diagnostics), Diagnostics> {
+/// What [`run`] worked out.
+struct Ran {
+    config: Config,
+    pages: Vec<Page>,
+    graph: Graph,
+    warnings: Diagnostics,
+    search: Option<IndexStats>,
+}
+
+/// Every stage, handing each output file to `sink` as soon as it is made.
+fn run(options: &BuildOptions, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<Ran, Diagnostics> {
     let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
     let renderer = Renderer::new(&config, &pages, &graph, &mut theme);
-    if options.skip_search {
+    let search = if options.skip_search {
         diagnostics.extend(renderer.render_into(options.skip_print, false, sink).1);
+        None
     } else {
-        diagnostics.extend(render_and_index(&renderer, &config, options.skip_print, sink));
-    }
+        let (stats, render_diagnostics) = render_and_index(&renderer, &config, options, sink);
+        diagnostics.extend(render_diagnostics);
+        stats
+    };
     static_files(&theme, &mut diagnostics).into_iter().for_each(sink);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok((config, pages, graph, diagnostics))
+    Ok(Ran { config, pages, graph, warnings: diagnostics, search })
 }
 
 /// Renders the site with its search index: the listings and print page
 /// first, then the pages a search bundle at a time, each bundle indexed as
 /// soon as its pages are rendered, so the search documents of only the
 /// bundles in progress are held.
-fn render_and_index(renderer: &Renderer, config: &Config, skip_print: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
-    let mut diagnostics = renderer.render_site_files_into(skip_print, sink);
+fn render_and_index(
+    renderer: &Renderer,
+    config: &Config,
+    options: &BuildOptions,
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> (Option<IndexStats>, Diagnostics) {
+    let mut diagnostics = renderer.render_site_files_into(options.skip_print, sink);
     let failed = std::sync::Mutex::new(Diagnostics::new());
     let docs_of = |indices: &[usize]| {
         let (docs, page_diagnostics) = renderer.render_pages_into(indices, true, sink);
         failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(page_diagnostics);
         docs
     };
-    let indexed = crate::search::index_pages_into(renderer.page_count(), &config.language, config.search.shard_pages, &docs_of, sink);
+    let cache = options.search_cache.as_deref();
+    let indexed =
+        crate::search::index_pages_into(renderer.page_count(), &config.language, config.search.shard_pages, &docs_of, cache, sink);
     diagnostics.extend(failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner));
-    if let Err(e) = indexed {
-        diagnostics.push(crate::diagnostics::Diagnostic::error(
-            crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
-            format!("the search index could not be built: {e}"),
-        ));
+    match indexed {
+        Ok(stats) => (Some(stats), diagnostics),
+        Err(e) => {
+            diagnostics.push(crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Location::new(crate::content::CONTENT_DIR, 1, 1),
+                format!("the search index could not be built: {e}"),
+            ));
+            (None, diagnostics)
+        }
     }
-    diagnostics
 }
 
 /// Everything a render needs: the stages before it, all passed.
