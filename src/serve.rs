@@ -445,14 +445,12 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         let full = BuildOptions { skip_search: false, search_cache: Some(cache.clone()), ..options.clone() };
         let pool = pool.as_ref().ok().cloned();
         let task = move || match pool {
-            Some(pool) => pool.install(|| build::build(&full)),
-            None => build::build(&full),
+            Some(pool) => pool.install(|| index_and_print(&full)),
+            None => index_and_print(&full),
         };
         match tokio::task::spawn_blocking(task).await {
-            Ok(Ok(built)) => {
-                let stats = built.search.unwrap_or_default();
-                let index = built.files.into_iter().filter(|f| search::is_index_file(&f.path) || f.path.starts_with(PRINT_DIR));
-                state.publish_search(index.collect());
+            Ok(Ok((files, stats))) => {
+                state.publish_search(files);
                 eprintln!("{}", index_report(start.elapsed(), stats));
             }
             // The pages' build reports the site's own errors.
@@ -462,6 +460,19 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
             Err(e) => eprintln!("warning: the search index was not updated: {e}"),
         }
     }
+}
+
+/// A full build that keeps only the search index and the print page: the
+/// pages are served from the incremental rebuilds already.
+fn index_and_print(options: &BuildOptions) -> Result<(Vec<OutputFile>, search::IndexStats), Diagnostics> {
+    let kept = std::sync::Mutex::new(Vec::new());
+    let summary = build::build_to(options, &|file| {
+        if search::is_index_file(&file.path) || file.path.starts_with(PRINT_DIR) {
+            kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
+        }
+    })?;
+    let files = kept.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((files, summary.search.unwrap_or_default()))
 }
 
 /// The line `serve` prints when a new search index is served.

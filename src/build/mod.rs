@@ -62,6 +62,8 @@ pub struct Summary {
     pub pages: usize,
     /// Warnings.
     pub warnings: Diagnostics,
+    /// What the search index took, unless it was left out.
+    pub search: Option<IndexStats>,
 }
 
 /// Builds the site like [`build`], writing each file into `staging` as soon
@@ -69,8 +71,15 @@ pub struct Summary {
 /// finishes the staging on success; on errors it is dropped and the old
 /// output stays as it was.
 pub fn build_into(options: &BuildOptions, staging: &crate::output::Staging) -> Result<Summary, Diagnostics> {
-    let ran = run(options, &|file| staging.write(&file))?;
-    Ok(Summary { pages: ran.pages.len(), warnings: ran.warnings })
+    build_to(options, &|file| staging.write(&file))
+}
+
+/// Builds the site like [`build`], handing each file to `sink` as soon as
+/// it is rendered, in no particular order; for callers that keep only some
+/// of the files.
+pub fn build_to(options: &BuildOptions, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<Summary, Diagnostics> {
+    let ran = run(options, sink)?;
+    Ok(Summary { pages: ran.pages.len(), warnings: ran.warnings, search: ran.search })
 }
 
 /// What [`run`] worked out.
