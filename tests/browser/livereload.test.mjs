@@ -18,23 +18,8 @@ const bin = process.env.LEDESTJERNE_BIN || path.join(repo, 'target', 'release', 
 const artifacts = path.join(repo, 'tests', 'artifacts');
 const WAIT = 20000;
 
-const SITE_YAML = `title: "Testsite"
-base_url: "/"
-language: da
-theme: default
-kinds:
-  page:
-    folder: ""
-    fields:
-      title: { type: string, required: true }
-  note:
-    folder: noter
-    label: Note
-    plural: Noter
-    fields:
-      title: { type: string, required: true }
-      tags: { type: list, of: { type: string } }
-`;
+// The small schema the Rust serve and watch tests use too.
+const SITE_YAML = fs.readFileSync(path.join(repo, 'tests', 'live_server', 'site.yaml'), 'utf8');
 
 const NOTE = 'content/noter/foerste.md';
 const note = (extra, body) => `---\ntitle: "Første note"\n${extra}---\n${body}\n`;

@@ -25,26 +25,8 @@ pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// may be slow and busy.
 pub const WAIT: Duration = Duration::from_secs(60);
 
-/// The `site.yaml` of [`Site::new`].
-pub const SITE_YAML: &str = r#"title: "Testsite"
-description: "Et lille site til watch-tests."
-base_url: "/"
-language: da
-theme: default
-
-kinds:
-  page:
-    folder: ""
-    fields:
-      title: { type: string, required: true }
-  note:
-    folder: noter
-    label: Note
-    plural: Noter
-    sort: title
-    fields:
-      title: { type: string, required: true }
-"#;
+/// The `site.yaml` of [`Site::new`], shared with the live-reload browser test.
+pub const SITE_YAML: &str = include_str!("site.yaml");
 
 /// The note every site starts with.
 pub const FIRST_NOTE: &str = "content/noter/foerste.md";
