@@ -442,7 +442,7 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         state.index_wanted.notified().await;
         tokio::time::sleep(INDEX_DELAY).await;
         let start = Instant::now();
-        let full = BuildOptions { skip_search: false, search_cache: Some(cache.clone()), ..options.clone() };
+        let full = BuildOptions { skip_search: false, skip_pages: true, search_cache: Some(cache.clone()), ..options.clone() };
         let pool = pool.as_ref().ok().cloned();
         let task = move || match pool {
             Some(pool) => pool.install(|| index_and_print(&full)),

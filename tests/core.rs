@@ -561,6 +561,17 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
         built.files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
     assert!(beside.iter().any(|(p, _)| p.starts_with("pagefind-3/")), "the course is split into bundles of 60 pages");
 
+    let index_only = BuildOptions { root: dir.path().to_path_buf(), skip_pages: true, ..BuildOptions::default() };
+    let without_pages = build::build(&index_only).expect("the course builds without its pages");
+    let index_of = |files: &[ledestjerne::render::OutputFile]| -> Vec<(String, Vec<u8>)> {
+        files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.clone(), f.bytes.clone())).collect()
+    };
+    assert!(index_of(&without_pages.files) == index_of(&built.files), "the same index without rendering the pages");
+    let case = built.pages.iter().find(|p| p.url.starts_with("cases/")).expect("a case");
+    let case_file = format!("{}index.html", case.url);
+    assert!(built.files.iter().any(|f| f.path == case_file), "{case_file} in the full build");
+    assert!(!without_pages.files.iter().any(|f| f.path == case_file), "{case_file} rendered without pages");
+
     let mut theme = theme::load(dir.path(), &built.config).expect("theme");
     let (_, docs, diagnostics) = Renderer::new(&built.config, &built.pages, &built.graph, &mut theme).render_all(true);
     assert!(!diagnostics.has_errors(), "{diagnostics}");

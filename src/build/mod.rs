@@ -26,6 +26,9 @@ pub struct BuildOptions {
     pub skip_search: bool,
     /// Leave out the print page, which renders every page a second time (for quick previews).
     pub skip_print: bool,
+    /// Make the pages' search documents but not the pages (for a build that
+    /// keeps only the search index and the print page, as `serve`'s).
+    pub skip_pages: bool,
     /// Search bundles kept from earlier builds: a bundle whose pages did not
     /// change is taken from here instead of being indexed again (`serve`).
     pub search_cache: Option<std::sync::Arc<crate::search::BundleCache>>,
@@ -123,6 +126,9 @@ fn render_and_index(
     let mut diagnostics = renderer.render_site_files_into(options.skip_print, sink);
     let failed = std::sync::Mutex::new(Diagnostics::new());
     let docs_of = |indices: &[usize]| {
+        if options.skip_pages {
+            return renderer.search_docs(indices);
+        }
         let (docs, page_diagnostics) = renderer.render_pages_into(indices, true, sink);
         failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend(page_diagnostics);
         docs

@@ -150,6 +150,12 @@ impl<'a> Renderer<'a> {
         (docs, diagnostics)
     }
 
+    /// The search documents of the pages at `indices`, in their order,
+    /// without rendering the pages themselves.
+    pub fn search_docs(&self, indices: &[PageIdx]) -> Vec<SearchDoc> {
+        indices.par_iter().map(|&i| self.search_doc(i, &self.page_view(i))).collect()
+    }
+
     /// Renders what is not a page of its own: the listings, the special
     /// pages, the print page (unless `skip_print`) and the sitemap.
     pub fn render_site_files_into(&self, skip_print: bool, sink: &(dyn Fn(OutputFile) + Sync)) -> Diagnostics {
