@@ -25,7 +25,7 @@
 use crate::build::incremental::{Rendered, Session};
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use crate::render::OutputFile;
+use crate::render::{self, OutputFile};
 use crate::search;
 use crate::watch::{Change, Debounce, SiteWatcher, WatchSet};
 use axum::Router;
@@ -465,14 +465,14 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
 /// A full build that keeps only the search index and the print page: the
 /// pages are served from the incremental rebuilds already.
 fn index_and_print(options: &BuildOptions) -> Result<(Vec<OutputFile>, search::IndexStats), Diagnostics> {
-    let kept = std::sync::Mutex::new(Vec::new());
-    let summary = build::build_to(options, &|file| {
-        if search::is_index_file(&file.path) || file.path.starts_with(PRINT_DIR) {
-            kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file);
-        }
-    })?;
-    let files = kept.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-    Ok((files, summary.search.unwrap_or_default()))
+    let (files, summary) = render::collect_files(|keep| {
+        build::build_to(options, &|file| {
+            if search::is_index_file(&file.path) || file.path.starts_with(PRINT_DIR) {
+                keep(file);
+            }
+        })
+    });
+    Ok((files, summary?.search.unwrap_or_default()))
 }
 
 /// The line `serve` prints when a new search index is served.
