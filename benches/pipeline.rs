@@ -25,13 +25,14 @@
 mod sitegen;
 
 use criterion::Criterion;
-use ledestjerne::build::{self, BuildOptions};
-use ledestjerne::config::{self, Config};
+use ledestjerne::config;
 use ledestjerne::content::{self, Page, discover};
 use ledestjerne::diagnostics::Diagnostics;
+use ledestjerne::files;
 use ledestjerne::graph::Graph;
 use ledestjerne::markdown::{self, LinkTarget, Resolved};
-use ledestjerne::render::{Renderer, theme};
+use ledestjerne::pipeline::{self, Options, Session, Site};
+use ledestjerne::render::{Order, Theme, theme};
 use ledestjerne::search::{self, SearchDoc};
 use rayon::prelude::*;
 use std::hint::black_box;
@@ -46,10 +47,8 @@ struct Fixture {
     /// Keeps the temporary folder alive while the benches run.
     _dir: tempfile::TempDir,
     root: PathBuf,
-    config: Config,
+    site: Site,
     files: Vec<(discover::SourceFile, String)>,
-    pages: Vec<Page>,
-    graph: Graph,
     docs: Vec<SearchDoc>,
 }
 
@@ -77,10 +76,21 @@ fn fixture(pages: usize) -> Fixture {
     let (graph, d) = Graph::build(&pages, &config);
     ok_or_fail("graph", &d);
     let mut theme = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
-    let (_, docs, d) = Renderer::new(&config, &pages, &graph, &mut theme).render_all(false);
-    ok_or_fail("render", &d);
+    let site = Site { config, pages, graph };
+    let docs = search_docs(&site, &mut theme);
     eprintln!("synthetic site: {written} pages in {}", root.display());
-    Fixture { _dir: dir, root, config, files, pages, graph, docs }
+    Fixture { _dir: dir, root, site, files, docs }
+}
+
+/// Every page's search document, the way the build makes them.
+fn search_docs(site: &Site, theme: &mut Theme) -> Vec<SearchDoc> {
+    let order = Order::new(&site.config, &site.pages);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let (docs, failures) = pipeline::with_writer(site, theme, &order, |writer, _| {
+        writer.pages(&all, &files::discard, &|i, view| search::document::of_page(writer.views(), i, &view))
+    });
+    assert!(failures.is_empty(), "the synthetic site failed to render: {failures:?}");
+    docs
 }
 
 fn fail<T>(stage: &str, diagnostics: &Diagnostics) -> T {
@@ -96,44 +106,58 @@ fn ok_or_fail(stage: &str, diagnostics: &Diagnostics) {
 /// Resolves links the way the renderer does, without its template context.
 fn resolver<'a>(f: &'a Fixture, from: &'a Page) -> impl Fn(&LinkTarget) -> Option<Resolved> + 'a {
     move |target| {
-        let idx = f.graph.target(from, target)?;
-        Some(Resolved { url: format!("/{}", f.pages[idx].url), title: f.pages[idx].title.clone(), embed: None })
+        let idx = f.site.graph.target(from, target)?;
+        Some(Resolved { url: format!("/{}", f.site.pages[idx].url), title: f.site.pages[idx].title.clone(), embed: None })
     }
 }
 
 fn stages(c: &mut Criterion) {
     let n = pages_wanted();
     let f = fixture(n);
-    let allow_html = f.config.markdown.allow_raw_html;
+    let allow_html = f.site.config.markdown.allow_raw_html;
     let mut group = c.benchmark_group(format!("pipeline_{n}"));
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
 
-    group.bench_function("content_load", |b| b.iter(|| content::load(&f.root, &f.config)));
+    group.bench_function("content_load", |b| b.iter(|| content::load(&f.root, &f.site.config)));
     group.bench_function("frontmatter_split_validate", |b| {
-        b.iter(|| f.files.par_iter().filter_map(|(file, text)| content::parse_page(file, text, &f.config, &mut Diagnostics::new())).count())
+        b.iter(|| {
+            f.files.par_iter().filter_map(|(file, text)| content::parse_page(file, text, &f.site.config, &mut Diagnostics::new())).count()
+        })
     });
     group.bench_function("markdown_scan_1thread", |b| {
-        b.iter(|| f.pages.iter().map(|p| markdown::scan(&p.body, allow_html).links.len()).sum::<usize>())
+        b.iter(|| f.site.pages.iter().map(|p| markdown::scan(&p.body, allow_html).links.len()).sum::<usize>())
     });
     group.bench_function("markdown_render_1thread", |b| {
-        b.iter(|| f.pages.iter().map(|p| markdown::render(&p.body, allow_html, &resolver(&f, p)).0.len()).sum::<usize>())
+        b.iter(|| f.site.pages.iter().map(|p| markdown::render(&p.body, allow_html, &resolver(&f, p)).0.len()).sum::<usize>())
     });
-    group.bench_function("graph_build", |b| b.iter(|| Graph::build(&f.pages, &f.config)));
-    let mut theme = theme::load(&f.root, &f.config).unwrap_or_else(|d| fail("theme", &d));
-    group.bench_function("render_all", |b| b.iter(|| Renderer::new(&f.config, &f.pages, &f.graph, &mut theme).render_all(false).0.len()));
+    group.bench_function("graph_build", |b| b.iter(|| Graph::build(&f.site.pages, &f.site.config)));
+    let mut theme = theme::load(&f.root, &f.site.config).unwrap_or_else(|d| fail("theme", &d));
+    let order = Order::new(&f.site.config, &f.site.pages);
+    group.bench_function("render_all", |b| {
+        b.iter(|| {
+            pipeline::with_writer(&f.site, &mut theme, &order, |writer, _| {
+                let (files, failures) = files::collect(|sink| {
+                    let mut failures = pipeline::write_pages(writer, sink);
+                    failures.extend(writer.site_files(sink));
+                    failures.extend(writer.print(sink));
+                    failures
+                });
+                files.len() + failures.len()
+            })
+        })
+    });
     // The pages alone, in parallel as in `render_all`; the difference to it is the
     // listings, the sitemap and the special pages (404, search, print).
-    let renderer = Renderer::new(&f.config, &f.pages, &f.graph, &mut theme);
     group.bench_function("render_pages", |b| {
-        b.iter(|| (0..f.pages.len()).into_par_iter().filter_map(|i| renderer.render_page(i).ok()).count())
+        b.iter(|| pipeline::with_writer(&f.site, &mut theme, &order, |writer, _| pipeline::write_pages(writer, &files::discard).len()))
     });
+    let options = Options { root: f.root.clone(), base_url: None };
     group.bench_function("build_without_search", |b| {
-        let options = BuildOptions { root: f.root.clone(), skip_search: true, ..BuildOptions::default() };
-        b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
+        b.iter(|| pipeline::build_without_search(&options, &files::discard).map(|r| r.pages).unwrap_or_else(|d| fail("build", &d)))
     });
-    group.bench_function("build_without_search_or_print", |b| {
-        let options = BuildOptions { root: f.root.clone(), skip_search: true, skip_print: true, ..BuildOptions::default() };
-        b.iter(|| build::build(&options).map(|built| built.files.len()).unwrap_or_else(|d| fail("build", &d)))
+    // What `serve` builds before its first page: no print page, no search index.
+    group.bench_function("session_start", |b| {
+        b.iter(|| Session::start(&options).map(|(_, r)| r.files.len()).unwrap_or_else(|d| fail("build", &d)))
     });
 
     group.bench_function("search_to_html", |b| b.iter(|| f.docs.iter().map(|d| d.to_html("da").len()).sum::<usize>()));

@@ -161,6 +161,12 @@ impl Diagnostics {
     }
 }
 
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;
@@ -178,9 +184,106 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// Most diagnostics one stage reports for one file; the rest are counted in one line.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
+/// One file's diagnostics, capped at [`MAX_DIAGNOSTICS_PER_FILE`]: a body of
+/// 50,000 copies of one mistake gives 100 messages and "… and 49,900 more",
+/// not 50,000 lines, and the capped ones cost no line numbers or suggestions.
+#[derive(Debug)]
+pub struct FileDiagnostics {
+    path: String,
+    kept: Vec<Diagnostic>,
+    more: usize,
+}
+
+impl FileDiagnostics {
+    /// An empty collector for the file at `path`.
+    pub fn new(path: &str) -> Self {
+        Self { path: path.to_string(), kept: Vec::new(), more: 0 }
+    }
+
+    /// Adds the diagnostic `make` builds, or only counts it once the cap is reached.
+    pub fn push_with(&mut self, make: impl FnOnce() -> Diagnostic) {
+        if self.kept.len() < MAX_DIAGNOSTICS_PER_FILE {
+            self.kept.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The kept diagnostics and, past the cap, one error that counts the rest.
+    pub fn finish(self) -> Diagnostics {
+        let mut all = Diagnostics::new();
+        if self.more > 0 {
+            // Placed at the last kept location so it prints last for the file.
+            let last = self.kept.iter().map(|d| d.location.clone()).max().unwrap_or_else(|| Location::new(&self.path, 1, 1));
+            all.push(
+                Diagnostic::error(last, format!("… and {} more problems in `{}`", self.more, self.path))
+                    .with_help("fix the ones above first: many problems in one file are often one mistake repeated"),
+            );
+        }
+        all.extend(self.kept);
+        all
+    }
+}
+
+impl From<(&str, Diagnostics)> for FileDiagnostics {
+    fn from((path, diagnostics): (&str, Diagnostics)) -> Self {
+        let mut capped = FileDiagnostics::new(path);
+        for d in diagnostics {
+            capped.push_with(|| d);
+        }
+        capped
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typos_get_suggestions() {
+        assert_eq!(closest("titel", &["title", "summary"]), Some("title"));
+        assert_eq!(closest("actros", &["actors", "sector"]), Some("actors"));
+        assert_eq!(closest("zzzzzz", &["title"]), None);
+    }
+
+    #[test]
+    fn diagnostics_past_the_cap_are_counted_in_one_line_printed_last() {
+        let mut capped = FileDiagnostics::new("content/x.md");
+        for line in 1..=MAX_DIAGNOSTICS_PER_FILE + 250 {
+            capped.push_with(|| Diagnostic::error(Location::new("content/x.md", line, 1), "raw HTML is not allowed in content"));
+        }
+        let printed = capped.finish().to_string();
+        let lines: Vec<&str> = printed.lines().collect();
+        assert_eq!(lines.len(), MAX_DIAGNOSTICS_PER_FILE + 2, "{printed}");
+        assert_eq!(lines[MAX_DIAGNOSTICS_PER_FILE], "error: content/x.md:100:1: … and 250 more problems in `content/x.md`");
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -6,15 +6,13 @@
 //! (actor chapters in the course), the related hubs ranked by how many pages
 //! (cases, tools, figures, …) refer to both.
 
-use crate::config::Config;
-use crate::content::{FileDiagnostics, Page, Text};
+use crate::config::{Config, Role};
+use crate::content::{Page, PageIdx, Text};
+use crate::diagnostics::FileDiagnostics;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::{self, LinkTarget, Scan};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// Index of a page in the build's page list.
-pub type PageIdx = usize;
 
 /// How one page refers to another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -177,10 +175,13 @@ impl Graph {
         // past the per-file cap they would cost time (a line count per offset,
         // an edit distance per page) for messages nobody sees.
         for problem in &scan.problems {
-            diagnostics.push_with(|| Diagnostic::error(at(problem.offset), problem.message.clone()).with_help(problem.help.clone()));
+            diagnostics.push_with(|| {
+                let (message, help) = problem.misuse.describe();
+                Diagnostic::error(at(problem.offset), message).with_help(help)
+            });
         }
         for link in &scan.links {
-            match self.check_link(i, page, &link.target, pages) {
+            match self.check_link(i, page, &link.target, pages, config) {
                 Ok(Some(target)) => {
                     edges.insert(Edge { page: target, via: Via::Link });
                 }
@@ -204,12 +205,19 @@ impl Graph {
         }
     }
 
-    fn check_link<'a>(&'a self, i: PageIdx, page: &Page, target: &'a LinkTarget, pages: &[Page]) -> Result<Option<PageIdx>, Fault<'a>> {
+    fn check_link<'a>(
+        &'a self,
+        i: PageIdx,
+        page: &Page,
+        target: &'a LinkTarget,
+        pages: &[Page],
+        config: &Config,
+    ) -> Result<Option<PageIdx>, Fault<'a>> {
         let (idx, anchor) = match target {
             LinkTarget::Other(_) => return Ok(None),
             LinkTarget::Embed(id) => {
                 let idx = self.by_id.get(id).copied().ok_or(Fault::NoEmbed { id })?;
-                if !pages[idx].fields.contains_key("data") {
+                if pages[idx].value(&config.kinds[pages[idx].kind], Role::Chart).is_none() {
                     return Err(Fault::NoChart { id });
                 }
                 (idx, None)
@@ -252,7 +260,7 @@ impl Fault<'_> {
             Fault::NoPage { id, kind } => {
                 let candidates: Vec<&str> =
                     pages.iter().filter(|p| kind.is_none_or(|k| config.kinds[p.kind].name == k)).map(|p| p.id.as_str()).collect();
-                let help = match crate::content::validate::closest(id, &candidates) {
+                let help = match crate::diagnostics::closest(id, &candidates) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => match kind {
                         Some(k) => format!("create the {k} page `{id}`, or use the id of an existing one"),
@@ -274,7 +282,7 @@ impl Fault<'_> {
             ),
             Fault::BrokenLink { id } => {
                 let candidates: Vec<&str> = pages.iter().map(|p| p.id.as_str()).collect();
-                let help = crate::content::validate::closest(id, &candidates).map_or_else(
+                let help = crate::diagnostics::closest(id, &candidates).map_or_else(
                     || "link to the id (file name without .md) of an existing page".to_string(),
                     |b| format!("did you mean `[[{b}]]`?"),
                 );
@@ -314,8 +322,8 @@ pub fn join_relative(from: &str, rel: &str) -> Option<String> {
 }
 
 fn relations(pages: &[Page], config: &Config, graph: &Graph) -> Vec<Vec<Relation>> {
-    let Some(hub) = config.hub.as_deref() else { return vec![Vec::new(); pages.len()] };
-    let is_hub = |p: PageIdx| config.kinds[pages[p].kind].name == hub;
+    let Some(hub) = config.hub else { return vec![Vec::new(); pages.len()] };
+    let is_hub = |p: PageIdx| pages[p].kind == hub;
     let mut shared: BTreeMap<(PageIdx, PageIdx), Vec<PageIdx>> = BTreeMap::new();
     for (i, edges) in graph.outgoing.iter().enumerate() {
         if is_hub(i) {

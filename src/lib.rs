@@ -1,28 +1,39 @@
 //! `ledestjerne` turns a folder of typed, cross-referenced Markdown into a static site.
 //!
-//! The pipeline, one module per stage (see [`build::build`]):
+//! [`pipeline`] runs the stages in order and is the place to start reading.
+//! The modules are layers; each uses only those listed before it (a test
+//! checks this):
 //!
-//! 1. [`config`] reads `site.yaml`: site settings and the content schema.
-//! 2. [`content`] discovers the pages, splits front matter from body and validates
-//!    each page against its kind.
-//! 3. [`markdown`] scans bodies for headings and links; [`graph`] resolves every
-//!    reference and link into one content graph with backlinks and actor relations.
-//! 4. [`render`] renders Markdown and Tera templates into HTML pages, listings,
-//!    charts ([`charts`]), `sitemap.xml` and `404.html`.
-//! 5. [`output`] writes the site atomically.
+//! 1. Foundations: [`diagnostics`] (problems with places), [`html`]
+//!    (escaping), [`slug`], [`yaml`] (parsing with limits), [`files`] (the
+//!    files stages hand on).
+//! 2. [`config`] reads `site.yaml`: site settings and the typed content schema.
+//! 3. [`content`] discovers the pages, splits front matter from body and
+//!    validates each page against its kind.
+//! 4. [`markdown`] scans and renders bodies; [`graph`] resolves every
+//!    reference and link into one content graph with backlinks and related hubs.
+//! 5. [`render`] builds typed views and runs them through the theme's Tera
+//!    templates: pages, listings, print page, sitemap, charts.
+//! 6. [`search`] indexes the pages' views with Pagefind.
+//! 7. [`output`] writes the site atomically.
+//! 8. [`pipeline`] calls the stages; [`scaffold`] writes new pages (`new`).
+//! 9. [`watch`] turns file-system events into changes; [`serve`] is the dev
+//!    server with live reload on top of the pipeline's incremental session.
 
-pub mod build;
-pub mod charts;
+pub mod diagnostics;
+pub mod files;
+pub mod html;
+pub mod slug;
+pub mod yaml;
+
 pub mod config;
 pub mod content;
-pub mod diagnostics;
 pub mod graph;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
-pub mod slug;
 pub mod watch;
-pub mod yaml;

@@ -4,10 +4,9 @@ mod cli;
 
 use clap::Parser;
 use cli::{Cli, Command, Format};
-use ledestjerne::build::{self, BuildOptions};
 use ledestjerne::diagnostics::Diagnostics;
-use ledestjerne::output;
-use ledestjerne::{scaffold, serve};
+use ledestjerne::pipeline::{self, Options};
+use ledestjerne::{output, scaffold, serve};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -27,12 +26,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn report(diagnostics: &Diagnostics) {
+fn print_diagnostics(diagnostics: &Diagnostics) {
     eprint!("{diagnostics}");
 }
 
 fn fail(diagnostics: &Diagnostics, what: &str) -> ExitCode {
-    report(diagnostics);
+    print_diagnostics(diagnostics);
     let n = diagnostics.error_count();
     eprintln!("error: {what} failed with {n} error{}", if n == 1 { "" } else { "s" });
     ExitCode::FAILURE
@@ -48,8 +47,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options =
-        BuildOptions { root: root.to_path_buf(), base_url: args.base_url.clone(), skip_search: args.no_search, ..BuildOptions::default() };
+    let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone() };
     let staging = match output::Staging::begin(&out) {
         Ok(staging) => staging,
         Err(e) => {
@@ -57,23 +55,25 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let summary = match build::build_into(&options, &staging) {
-        Ok(summary) => summary,
+    let sink = |file| staging.write(&file);
+    let built = if args.no_search { pipeline::build_without_search(&options, &sink) } else { pipeline::build(&options, &sink) };
+    let report = match built {
+        Ok(report) => report,
         // Dropping the staging removes the half-written site; the old one stays.
         Err(diagnostics) => return fail(&diagnostics, "build"),
     };
-    report(&summary.warnings);
+    print_diagnostics(&report.warnings);
     let files = staging.count();
     if let Err(e) = staging.finish() {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
-    eprintln!("built {} pages ({files} files) into {} in {} ms", summary.pages, out.display(), start.elapsed().as_millis());
+    eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
     ExitCode::SUCCESS
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = build::check(root);
+    let result = pipeline::check(&Options { root: root.to_path_buf(), base_url: None });
     let (diagnostics, ok) = match &result {
         Ok(warnings) => (warnings, true),
         Err(errors) => (errors, false),
@@ -84,7 +84,7 @@ fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
         return if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
     if ok {
-        report(diagnostics);
+        print_diagnostics(diagnostics);
         eprintln!("ok: no errors");
         ExitCode::SUCCESS
     } else {

@@ -68,15 +68,44 @@ pub struct OutLink {
     pub offset: usize,
 }
 
-/// Something in the Markdown that is not allowed.
+/// Something in the Markdown that is not allowed, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Byte offset in the source.
     pub offset: usize,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: String,
+    /// What it is.
+    pub misuse: Misuse,
+}
+
+/// The kinds of content a page may not contain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misuse {
+    /// A link or image with a scheme other than [`ALLOWED_SCHEMES`] (`javascript:`).
+    Scheme(String),
+    /// Raw HTML while `markdown.allow_raw_html` is off.
+    RawHtml,
+    /// A heading with `{name=value}` attributes (raw HTML by another name).
+    HeadingAttributes,
+}
+
+impl Misuse {
+    /// What is wrong and how to fix it, in words; made only when reported.
+    pub fn describe(&self) -> (String, String) {
+        match self {
+            Misuse::Scheme(scheme) => (
+                format!("links with the scheme `{scheme}:` are not allowed"),
+                format!("use an address starting with {}", ALLOWED_SCHEMES.map(|s| format!("{s}:")).join(" or ")),
+            ),
+            Misuse::RawHtml => (
+                "raw HTML is not allowed in content".into(),
+                "use Markdown instead (e.g. **fed**, [link](url)), or set `markdown.allow_raw_html: true` in site.yaml".into(),
+            ),
+            Misuse::HeadingAttributes => (
+                "heading attributes other than `{#id}` and `{.class}` are not allowed".into(),
+                "remove the `name=value` part of the heading's `{…}`: attributes such as `onclick=` are raw HTML".into(),
+            ),
+        }
+    }
 }
 
 /// What [`scan`] finds in a body.
@@ -98,38 +127,30 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, .. }) => match classify(dest_url, *link_type) {
                 Ok(target) => out.links.push(OutLink { target, offset: range.start }),
-                Err((message, help)) => out.problems.push(Problem { offset: range.start, message, help }),
+                Err(misuse) => out.problems.push(Problem { offset: range.start, misuse }),
             },
             Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
                 out.links.push(OutLink { target: LinkTarget::Embed(dest_url.trim().to_string()), offset: range.start });
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Err((message, help)) = check_scheme(dest_url) {
-                    out.problems.push(Problem { offset: range.start, message, help });
+                if let Err(misuse) = check_scheme(dest_url) {
+                    out.problems.push(Problem { offset: range.start, misuse });
                 }
             }
-            Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => out.problems.push(raw_html_problem(range.start)),
-            Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => out.problems.push(Problem {
-                offset: range.start,
-                message: "heading attributes other than `{#id}` and `{.class}` are not allowed".into(),
-                help: "remove the `name=value` part of the heading's `{…}`: attributes such as `onclick=` are raw HTML".into(),
-            }),
+            Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => {
+                out.problems.push(Problem { offset: range.start, misuse: Misuse::RawHtml })
+            }
+            Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => {
+                out.problems.push(Problem { offset: range.start, misuse: Misuse::HeadingAttributes })
+            }
             _ => {}
         }
     }
     out
 }
 
-fn raw_html_problem(offset: usize) -> Problem {
-    Problem {
-        offset,
-        message: "raw HTML is not allowed in content".into(),
-        help: "use Markdown instead (e.g. **fed**, [link](url)), or set `markdown.allow_raw_html: true` in site.yaml".into(),
-    }
-}
-
 /// Classifies a link destination, or says why it is not allowed.
-pub fn classify(dest: &str, link_type: LinkType) -> Result<LinkTarget, (String, String)> {
+pub fn classify(dest: &str, link_type: LinkType) -> Result<LinkTarget, Misuse> {
     let (path, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(a.to_string())),
         None => (dest, None),
@@ -157,12 +178,9 @@ fn scheme_of(dest: &str) -> Option<String> {
     (looks_like_scheme && !cleaned[..colon].contains('/')).then(|| scheme.to_ascii_lowercase())
 }
 
-fn check_scheme(dest: &str) -> Result<(), (String, String)> {
+fn check_scheme(dest: &str) -> Result<(), Misuse> {
     match scheme_of(dest) {
-        Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => Err((
-            format!("links with the scheme `{scheme}:` are not allowed"),
-            format!("use an address starting with {}", ALLOWED_SCHEMES.map(|s| format!("{s}:")).join(" or ")),
-        )),
+        Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => Err(Misuse::Scheme(scheme)),
         _ => Ok(()),
     }
 }

@@ -7,7 +7,7 @@
 //! folders the generator wrote; any other non-empty folder is refused, as are
 //! the site root, its ancestors and the site's own source folders.
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
@@ -134,14 +134,6 @@ pub fn clean_leftovers(out: &Path) -> io::Result<()> {
 fn owner_is_running(file_name: &str) -> bool {
     let Some(pid) = file_name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
     cfg!(target_os = "linux") && pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
-}
-
-/// Writes `files` as the new contents of `out`, replacing the old site only when all are written.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    use rayon::prelude::*;
-    let staging = Staging::begin(out)?;
-    files.par_iter().for_each(|file| staging.write(file));
-    staging.finish()
 }
 
 /// A new site being written beside the output folder, file by file, as the
@@ -272,6 +264,13 @@ fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `files` through a staging folder, the way a build does.
+    fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+        let staging = Staging::begin(out)?;
+        files.iter().for_each(|file| staging.write(file));
+        staging.finish()
+    }
 
     #[test]
     fn dangerous_outputs_are_refused() {

@@ -22,10 +22,9 @@
 //! Request paths are resolved by two pure functions, [`resolve`] and
 //! [`lookup`], which refuse anything that is not a plain path inside the site.
 
-use crate::build::incremental::{Rendered, Session};
-use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostics;
-use crate::render::{self, OutputFile};
+use crate::files::{self, OutputFile};
+use crate::pipeline::{self, Options, Rendered, Session};
 use crate::search;
 use crate::watch::{Change, Debounce, SiteWatcher, WatchSet};
 use axum::Router;
@@ -119,7 +118,7 @@ async fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let root = std::fs::canonicalize(&options.root).map_err(|e| ServeError::Root(options.root.clone(), e))?;
     let listener = listen(&options.bind, options.port).await?;
     let addr = browsable(listener.local_addr().map_err(ServeError::Io)?);
-    let build_options = BuildOptions { root: root.clone(), base_url: Some(format!("http://{addr}/")), ..BuildOptions::default() };
+    let build_options = Options { root: root.clone(), base_url: Some(format!("http://{addr}/")) };
     let state = AppState::new();
     // Watch before the first build, so edits made while it runs are not lost.
     let watcher = start_watcher(root, absolute(&options.output));
@@ -356,16 +355,16 @@ enum Outcome {
 /// change, so the errors of a file still broken are never lost.
 struct Builder {
     /// Options of the pages-only build.
-    options: BuildOptions,
+    options: Options,
     session: Option<Session>,
     pending: BTreeSet<PathBuf>,
 }
 
 impl Builder {
-    fn new(options: &BuildOptions) -> Self {
-        // The search index and the print page (every page rendered again) follow in the background.
-        let options = BuildOptions { skip_search: true, skip_print: true, ..options.clone() };
-        Builder { options, session: None, pending: BTreeSet::new() }
+    fn new(options: &Options) -> Self {
+        // The session builds neither the search index nor the print page
+        // (every page rendered again): those follow in the background.
+        Builder { options: options.clone(), session: None, pending: BTreeSet::new() }
     }
 
     /// Builds for `change`; says whether it was a full build.
@@ -424,9 +423,6 @@ async fn rebuild(state: &AppState, mut builder: Builder, change: Change) -> (Bui
     }
 }
 
-/// Folder of the print page, built with the search index rather than with every save.
-const PRINT_DIR: &str = "print/";
-
 /// Rebuilds the search index whenever new pages are published.
 ///
 /// The index comes from a full build, run after a short pause so a burst of
@@ -434,7 +430,7 @@ const PRINT_DIR: &str = "print/";
 /// is done the previous index is served. The search bundles are kept from
 /// one build to the next, so a save indexes only the bundle of each page
 /// whose search document changed.
-async fn index_on_request(state: AppState, options: BuildOptions) {
+async fn index_on_request(state: AppState, options: Options) {
     // One thread, so a save is rendered on the other cores while a large site is indexed.
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "search-index".into()).build().map(Arc::new);
     let cache = Arc::new(search::BundleCache::default());
@@ -442,11 +438,11 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
         state.index_wanted.notified().await;
         tokio::time::sleep(INDEX_DELAY).await;
         let start = Instant::now();
-        let full = BuildOptions { skip_search: false, skip_pages: true, search_cache: Some(cache.clone()), ..options.clone() };
+        let (options, cache) = (options.clone(), cache.clone());
         let pool = pool.as_ref().ok().cloned();
         let task = move || match pool {
-            Some(pool) => pool.install(|| index_and_print(&full)),
-            None => index_and_print(&full),
+            Some(pool) => pool.install(|| index_and_print(&options, &cache)),
+            None => index_and_print(&options, &cache),
         };
         match tokio::task::spawn_blocking(task).await {
             Ok(Ok((files, stats))) => {
@@ -462,17 +458,11 @@ async fn index_on_request(state: AppState, options: BuildOptions) {
     }
 }
 
-/// A full build that keeps only the search index and the print page: the
-/// pages are served from the incremental rebuilds already.
-fn index_and_print(options: &BuildOptions) -> Result<(Vec<OutputFile>, search::IndexStats), Diagnostics> {
-    let (files, summary) = render::collect_files(|keep| {
-        build::build_to(options, &|file| {
-            if search::is_index_file(&file.path) || file.path.starts_with(PRINT_DIR) {
-                keep(file);
-            }
-        })
-    });
-    Ok((files, summary?.search.unwrap_or_default()))
+/// The search index and the print page: the pages are served from the
+/// incremental rebuilds already.
+fn index_and_print(options: &Options, cache: &search::BundleCache) -> Result<(Vec<OutputFile>, search::IndexStats), Diagnostics> {
+    let (files, report) = files::collect(|sink| pipeline::index_and_print(options, cache, sink));
+    Ok((files, report?.search.unwrap_or_default()))
 }
 
 /// The line `serve` prints when a new search index is served.

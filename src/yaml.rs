@@ -7,6 +7,7 @@
 //! of nodes). `serde_norway`, a maintained fork of `serde_yaml`, does the
 //! parsing and brings its own recursion and repetition limits as a second line.
 
+use crate::diagnostics::{Diagnostic, Location};
 use serde_norway::Value;
 
 /// Limits applied to one YAML document.
@@ -27,43 +28,53 @@ impl Limits {
     pub const CONFIG: Limits = Limits { max_bytes: 1024 * 1024, max_depth: 24, max_nodes: 100_000 };
 }
 
-/// A YAML problem, at a 1-based line and column of the parsed text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
-    /// 1-based line within the parsed text.
-    pub line: usize,
-    /// 1-based column.
-    pub col: usize,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: String,
+/// Where the parsed text sits in its file, so that problems carry the file's line numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// Path of the file, relative to the site root.
+    pub path: &'a str,
+    /// 1-based file line of the text's first line.
+    pub first_line: usize,
+}
+
+impl Origin<'_> {
+    /// The file location of 1-based `line:col` of the parsed text.
+    pub fn at(&self, line: usize, col: usize) -> Location {
+        Location::new(self.path, line + self.first_line - 1, col)
+    }
+}
+
+/// A problem at 1-based `line:col` of the parsed text.
+fn problem(origin: Origin<'_>, line: usize, col: usize, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(origin.at(line, col), message).with_help(help)
 }
 
 /// Parses `text` as one YAML document within `limits`.
-pub fn parse(text: &str, limits: Limits) -> Result<Value, YamlError> {
+pub fn parse(text: &str, limits: Limits, origin: Origin<'_>) -> Result<Value, Diagnostic> {
     if text.len() > limits.max_bytes {
-        return Err(YamlError {
-            line: 1,
-            col: 1,
-            message: format!("YAML is {} bytes, more than the limit of {} bytes", text.len(), limits.max_bytes),
-            help: "keep long text in the Markdown body, not in the front matter".into(),
-        });
+        return Err(problem(
+            origin,
+            1,
+            1,
+            format!("YAML is {} bytes, more than the limit of {} bytes", text.len(), limits.max_bytes),
+            "keep long text in the Markdown body, not in the front matter",
+        ));
     }
     if let Some((line, col)) = first_tab_indent(text) {
-        return Err(YamlError {
+        return Err(problem(
+            origin,
             line,
             col,
-            message: "YAML indentation uses a tab".into(),
-            help: "indent with spaces; YAML does not allow tabs for indentation".into(),
-        });
+            "YAML indentation uses a tab",
+            "indent with spaces; YAML does not allow tabs for indentation",
+        ));
     }
-    let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e, text))?;
-    check_shape(&value, limits)?;
+    let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e, text, origin))?;
+    check_shape(&value, limits, origin)?;
     Ok(value)
 }
 
-fn from_serde(e: &serde_norway::Error, text: &str) -> YamlError {
+fn from_serde(e: &serde_norway::Error, text: &str, origin: Origin<'_>) -> Diagnostic {
     let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let raw = e.to_string();
     // "… while scanning a quoted scalar at line 1 column 8": the place where the
@@ -79,7 +90,7 @@ fn from_serde(e: &serde_norway::Error, text: &str) -> YamlError {
         message = "a quoted value is never closed (quoted scalar)".into();
     }
     let (line, col) = line_feed_position(text, line, col);
-    YamlError { line, col, help: help_for(&message), message: format!("invalid YAML: {message}") }
+    problem(origin, line, col, format!("invalid YAML: {message}"), help_for(&message))
 }
 
 /// The parser counts a carriage return without a line feed as a line break;
@@ -134,24 +145,26 @@ fn first_tab_indent(text: &str) -> Option<(usize, usize)> {
     })
 }
 
-fn check_shape(value: &Value, limits: Limits) -> Result<(), YamlError> {
+fn check_shape(value: &Value, limits: Limits, origin: Origin<'_>) -> Result<(), Diagnostic> {
     let mut nodes = 0usize;
     let depth = measure(value, 1, &mut nodes, limits.max_nodes);
     if nodes > limits.max_nodes {
-        return Err(YamlError {
-            line: 1,
-            col: 1,
-            message: format!("YAML expands to more than {} values", limits.max_nodes),
-            help: "aliases (`*name`) that repeat anchors can multiply a small document; write the values out".into(),
-        });
+        return Err(problem(
+            origin,
+            1,
+            1,
+            format!("YAML expands to more than {} values", limits.max_nodes),
+            "aliases (`*name`) that repeat anchors can multiply a small document; write the values out",
+        ));
     }
     if depth > limits.max_depth {
-        return Err(YamlError {
-            line: 1,
-            col: 1,
-            message: format!("YAML is nested {depth} levels deep, more than the limit of {}", limits.max_depth),
-            help: "flatten the structure".into(),
-        });
+        return Err(problem(
+            origin,
+            1,
+            1,
+            format!("YAML is nested {depth} levels deep, more than the limit of {}", limits.max_depth),
+            "flatten the structure",
+        ));
     }
     Ok(())
 }
@@ -169,17 +182,8 @@ fn measure(value: &Value, depth: usize, nodes: &mut usize, max_nodes: usize) -> 
     }
 }
 
-/// Where a top-level `key:` starts in `text`: 1-based line and column.
-pub fn locate_key(text: &str, key: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let rest = line.strip_prefix(key)?;
-        let rest = rest.trim_start_matches(' ');
-        rest.starts_with(':').then_some((i + 1, 1))
-    })
-}
-
 /// The 1-based line of every top-level `key:` in `text` (the first, if a key
-/// repeats): what [`locate_key`] finds, for all keys in one pass, so a front
+/// repeats): for all keys in one pass, so a front
 /// matter of 20,000 keys is not scanned 20,000 times.
 pub fn key_lines(text: &str) -> std::collections::HashMap<&str, usize> {
     let mut lines = std::collections::HashMap::new();
@@ -205,6 +209,8 @@ pub fn locate_after(text: &str, from_line: usize, needle: &str) -> Option<(usize
 mod tests {
     use super::*;
 
+    const ORIGIN: Origin<'static> = Origin { path: "x.yaml", first_line: 1 };
+
     #[test]
     fn billion_laughs_is_refused() {
         let mut doc = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
@@ -213,41 +219,41 @@ mod tests {
             doc.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
             prev = name;
         }
-        let err = parse(&doc, Limits::FRONT_MATTER).unwrap_err();
+        let err = parse(&doc, Limits::FRONT_MATTER, ORIGIN).unwrap_err();
         assert!(err.message.contains("limit") || err.message.contains("more than"), "{err:?}");
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let doc = format!("a: {}1{}", "[".repeat(40), "]".repeat(40));
-        let err = parse(&doc, Limits::FRONT_MATTER).unwrap_err();
+        let err = parse(&doc, Limits::FRONT_MATTER, ORIGIN).unwrap_err();
         assert!(err.message.contains("nested") || err.message.contains("recursion"), "{err:?}");
     }
 
     #[test]
     fn tab_indentation_is_located() {
-        let err = parse("title: x\nlist:\n\t- a\n", Limits::FRONT_MATTER).unwrap_err();
-        assert_eq!((err.line, err.col), (3, 1));
+        let err = parse("title: x\nlist:\n\t- a\n", Limits::FRONT_MATTER, ORIGIN).unwrap_err();
+        assert_eq!((err.location.line, err.location.col), (3, 1));
     }
 
     #[test]
     fn unclosed_quote_has_a_line() {
-        let err = parse("title: \"open\nsummary: x\n", Limits::FRONT_MATTER).unwrap_err();
+        let err = parse("title: \"open\nsummary: x\n", Limits::FRONT_MATTER, ORIGIN).unwrap_err();
         assert!(err.message.starts_with("invalid YAML"));
-        assert!(err.line >= 1);
+        assert!(err.location.line >= 1);
     }
 
     #[test]
     fn unclosed_quote_points_at_the_quote() {
-        let err = parse("title: \"Skat i balance\nsummary: x\n", Limits::FRONT_MATTER).unwrap_err();
-        assert_eq!((err.line, err.col), (1, 8), "{err:?}");
-        assert!(err.help.contains("close the quote"), "{err:?}");
+        let err = parse("title: \"Skat i balance\nsummary: x\n", Limits::FRONT_MATTER, ORIGIN).unwrap_err();
+        assert_eq!((err.location.line, err.location.col), (1, 8), "{err:?}");
+        assert!(err.help.as_deref().unwrap_or_default().contains("close the quote"), "{err:?}");
     }
 
     #[test]
     fn a_lone_carriage_return_does_not_move_errors_down() {
-        let err = parse("a: 1\rb: 2\r\nc: \"open\n", Limits::FRONT_MATTER).unwrap_err();
-        assert_eq!((err.line, err.col), (2, 4), "{err:?}");
+        let err = parse("a: 1\rb: 2\r\nc: \"open\n", Limits::FRONT_MATTER, ORIGIN).unwrap_err();
+        assert_eq!((err.location.line, err.location.col), (2, 4), "{err:?}");
         assert_eq!(line_feed_position("a\rb\r\nc\nd", 4, 1), (3, 1));
         assert_eq!(line_feed_position("a\rb\r\nc\nd", 2, 1), (1, 3));
     }
@@ -255,7 +261,6 @@ mod tests {
     #[test]
     fn keys_are_located() {
         let text = "title: x\nactors:\n  - borgere\n";
-        assert_eq!(locate_key(text, "actors"), Some((2, 1)));
         let all = key_lines("title: x\nactors :\n  - borgere\ntitle: y\n");
         assert_eq!((all.get("title"), all.get("actors"), all.len()), (Some(&1), Some(&2), 2));
         assert_eq!(locate_after(text, 2, "borgere"), Some((3, 5)));

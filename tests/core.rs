@@ -546,9 +546,10 @@ fn a_large_site_prints_in_linked_parts() {
 /// built from every page's document at once, file for file.
 #[test]
 fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
-    use ledestjerne::build::{self, BuildOptions};
-    use ledestjerne::render::{Renderer, theme};
-    use ledestjerne::search;
+    use ledestjerne::files::{self, OutputFile};
+    use ledestjerne::pipeline::{self, Loaded, Options};
+    use ledestjerne::render::Order;
+    use ledestjerne::search::{self, BundleCache};
     let dir = tempfile::tempdir().expect("temp dir");
     let repo = Path::new(REPO);
     let yaml = std::fs::read_to_string(repo.join("site.yaml")).expect("site.yaml");
@@ -557,25 +558,31 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
     support::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
 
     // Every index file, by path (the builds sort their files by path).
-    let index_of = |files: &[ledestjerne::render::OutputFile]| -> Vec<(String, Vec<u8>)> {
+    let index_of = |files: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
         files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.clone(), f.bytes.clone())).collect()
     };
-    let built = build::build(&BuildOptions { root: dir.path().to_path_buf(), ..BuildOptions::default() }).expect("the course builds");
-    let beside = index_of(&built.files);
+    let options = Options { root: dir.path().to_path_buf(), base_url: None };
+    let (built, report) = files::collect(|sink| pipeline::build(&options, sink));
+    report.expect("the course builds");
+    let beside = index_of(&built);
     assert!(beside.iter().any(|(p, _)| p.starts_with("pagefind-3/")), "the course is split into bundles of 60 pages");
 
-    let index_only = BuildOptions { root: dir.path().to_path_buf(), skip_pages: true, ..BuildOptions::default() };
-    let without_pages = build::build(&index_only).expect("the course builds without its pages");
-    assert!(index_of(&without_pages.files) == beside, "the same index without rendering the pages");
-    let case = built.pages.iter().find(|p| p.url.starts_with("cases/")).expect("a case");
+    let (without_pages, report) = files::collect(|sink| pipeline::index_and_print(&options, &BundleCache::default(), sink));
+    report.expect("the course builds without its pages");
+    assert!(index_of(&without_pages) == beside, "the same index without rendering the pages");
+    let Loaded { site, mut theme, .. } = pipeline::load(&options).expect("the course loads");
+    let case = site.pages.iter().find(|p| p.url.starts_with("cases/")).expect("a case");
     let case_file = format!("{}index.html", case.url);
-    assert!(built.files.iter().any(|f| f.path == case_file), "{case_file} in the full build");
-    assert!(!without_pages.files.iter().any(|f| f.path == case_file), "{case_file} rendered without pages");
+    assert!(built.iter().any(|f| f.path == case_file), "{case_file} in the full build");
+    assert!(!without_pages.iter().any(|f| f.path == case_file), "{case_file} rendered without pages");
 
-    let mut theme = theme::load(dir.path(), &built.config).expect("theme");
-    let (_, docs, diagnostics) = Renderer::new(&built.config, &built.pages, &built.graph, &mut theme).render_all(true);
-    assert!(!diagnostics.has_errors(), "{diagnostics}");
-    let at_once = index_of(&search::index(&docs, &built.config.language, 60).expect("index"));
+    let order = Order::new(&site.config, &site.pages);
+    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let (docs, failures) = pipeline::with_writer(&site, &mut theme, &order, |writer, _| {
+        writer.pages(&all, &files::discard, &|i, view| search::document::of_page(writer.views(), i, &view))
+    });
+    assert!(failures.is_empty(), "{failures:?}");
+    let at_once = index_of(&search::index(&docs, &site.config.language, 60).expect("index"));
     assert_eq!(beside.len(), at_once.len(), "the same index files");
     for ((path, bytes), (other_path, other_bytes)) in beside.iter().zip(&at_once) {
         assert_eq!(path, other_path);

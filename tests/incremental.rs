@@ -8,8 +8,7 @@
 //! full build refuses must be refused by the update too, and the update that
 //! undoes it must bring back the same site.
 
-use ledestjerne::build::incremental::Session;
-use ledestjerne::build::{self, BuildOptions};
+use ledestjerne::pipeline::{Options, Session};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -47,8 +46,8 @@ impl Course {
         self.dir.path()
     }
 
-    fn options(&self) -> BuildOptions {
-        BuildOptions { root: self.root().to_path_buf(), skip_search: true, skip_print: true, ..BuildOptions::default() }
+    fn options(&self) -> Options {
+        Options { root: self.root().to_path_buf(), base_url: None }
     }
 
     fn read(&self, rel: &str) -> String {
@@ -152,8 +151,9 @@ fn replace_summary(front: &str, body: &str, summary: &str) -> Option<String> {
 
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// The same files built from scratch: a new session renders everything.
 fn full_build(course: &Course) -> Result<Files, String> {
-    build::build(&course.options()).map(|b| b.files.into_iter().map(|f| (f.path, f.bytes)).collect()).map_err(|d| d.to_string())
+    Session::start(&course.options()).map(|(_, r)| r.files.into_iter().map(|f| (f.path, f.bytes)).collect()).map_err(|d| d.to_string())
 }
 
 fn assert_same(served: &Files, full: &Files, what: &str) {

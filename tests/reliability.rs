@@ -217,15 +217,22 @@ fn a_dangling_link_and_a_fifo_named_like_pages_are_errors_not_a_hang() {
 
 #[test]
 fn a_template_that_fails_to_render_names_it_and_leaves_the_output() {
-    let site = site().page("cases", "a", &case("A"), "");
+    let site = site().page("cases", "a", &case("A"), "").page("cases", "b", &case("B"), "");
     let before = fingerprint(&site.build().ok().out);
-    let site = site.file("templates/case.html", "{% extends \"base.html\" %}{% block main %}{{ page.nope.x }}{% endblock %}");
+    let site = site.file("templates/case.html", "{% extends \"base.html\" %}{% block main %}\n  {{ page.nope.x }}{% endblock %}");
     let run = site.build().failed();
-    assert_says(&run.stderr, "error: content/cases/a.md:1:1: template `case.html` failed to render this page");
+    // Once, at the template's line, with the pages that hit it counted.
+    assert_says(&run.stderr, "error: templates/case.html:2:11: template error: Field `nope` is not defined");
+    assert_says(&run.stderr, "it stopped the rendering of `content/cases/a.md` and 1 other");
+    assert_eq!(run.stderr.matches("template error").count(), 1, "{}", run.stderr);
+    assert_says(&run.stderr, "build failed with 1 error");
     assert_eq!(fingerprint(&run.out), before);
+    let site = site.file("templates/case.html", "{% extends \"base.html\" %}{% block main %}{{ page.link.title | nofilter }}{% endblock %}");
+    let run = site.build().failed();
+    assert_says(&run.stderr, "error: templates/case.html:1:63: template error: Unknown filter `nofilter`");
     let site = site.file("templates/case.html", "{% if %}");
     let run = site.build().failed();
-    assert_says(&run.stderr, "error: templates/case.html:1:1: template error");
+    assert_says(&run.stderr, "error: templates/case.html:1:7: template error");
     assert_eq!(fingerprint(&run.out), before);
 }
 

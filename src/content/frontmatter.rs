@@ -4,6 +4,8 @@
 //! the next line `---`. A UTF-8 byte-order mark and CRLF line endings are
 //! accepted (editors on Windows write both); line numbers stay those of the file.
 
+use crate::diagnostics::{Diagnostic, Location};
+
 /// A file split into front matter and body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split<'a> {
@@ -17,35 +19,23 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
-/// Why a file could not be split.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SplitError {
-    /// 1-based line.
-    pub line: usize,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub help: String,
+/// A problem at 1-based `line` of the file at `path`.
+fn problem(path: &str, line: usize, message: &str, help: &str) -> Diagnostic {
+    Diagnostic::error(Location::new(path, line, 1), message).with_help(help)
 }
 
 /// Splits `text` into front matter and body.
-pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(SplitError {
-            line: 1,
-            message: "the file is empty".into(),
-            help: "start the file with front matter between two `---` lines, e.g. `---\\ntitle: …\\n---`".into(),
-        });
+        let help = "start the file with front matter between two `---` lines, e.g. `---\\ntitle: …\\n---`";
+        return Err(problem(path, 1, "the file is empty", help));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or_default();
     if first.trim_end() != "---" {
-        return Err(SplitError {
-            line: 1,
-            message: "the file has no front matter".into(),
-            help: "the first line must be `---`, followed by YAML fields and a closing `---` line".into(),
-        });
+        let help = "the first line must be `---`, followed by YAML fields and a closing `---` line";
+        return Err(problem(path, 1, "the file has no front matter", help));
     }
     let mut offset = first.len();
     let mut yaml = String::new();
@@ -59,11 +49,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         yaml.push_str(line.strip_suffix("\r\n").map_or(line, |l| l).trim_end_matches('\n'));
         yaml.push('\n');
     }
-    Err(SplitError {
-        line: 1,
-        message: "the front matter is not closed".into(),
-        help: "add a line `---` after the last front-matter field".into(),
-    })
+    Err(problem(path, 1, "the front matter is not closed", "add a line `---` after the last front-matter field"))
 }
 
 #[cfg(test)]
@@ -72,7 +58,7 @@ mod tests {
 
     #[test]
     fn splits_front_matter_and_body_with_lines() {
-        let s = split("---\ntitle: x\n---\nHej\n").unwrap();
+        let s = split("a.md", "---\ntitle: x\n---\nHej\n").unwrap();
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Hej\n");
         assert_eq!(s.body_line, 4);
@@ -80,15 +66,15 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_work() {
-        let s = split("\u{feff}---\r\ntitle: x\r\n---\r\nHej\r\n").unwrap();
+        let s = split("a.md", "\u{feff}---\r\ntitle: x\r\n---\r\nHej\r\n").unwrap();
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Hej\n");
     }
 
     #[test]
     fn missing_and_unclosed_front_matter_are_errors() {
-        assert!(split("Hej").unwrap_err().message.contains("no front matter"));
-        assert!(split("---\ntitle: x\n").unwrap_err().message.contains("not closed"));
-        assert!(split("").unwrap_err().message.contains("empty"));
+        assert!(split("a.md", "Hej").unwrap_err().message.contains("no front matter"));
+        assert!(split("a.md", "---\ntitle: x\n").unwrap_err().message.contains("not closed"));
+        assert!(split("a.md", "").unwrap_err().message.contains("empty"));
     }
 }

@@ -11,8 +11,8 @@ pub mod discover;
 pub mod frontmatter;
 pub mod validate;
 
-use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::config::{Config, Kind, Role};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileDiagnostics, Location};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,59 +20,8 @@ use std::path::Path;
 /// Name of the folder holding the content, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
 
-/// Most diagnostics one stage reports for one file; the rest are counted in one line.
-pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
-
-/// One file's diagnostics, capped at [`MAX_DIAGNOSTICS_PER_FILE`]: a body of
-/// 50,000 copies of one mistake gives 100 messages and "… and 49,900 more",
-/// not 50,000 lines, and the capped ones cost no line numbers or suggestions.
-#[derive(Debug)]
-pub struct FileDiagnostics {
-    path: String,
-    kept: Vec<Diagnostic>,
-    more: usize,
-}
-
-impl FileDiagnostics {
-    /// An empty collector for the file at `path`.
-    pub fn new(path: &str) -> Self {
-        Self { path: path.to_string(), kept: Vec::new(), more: 0 }
-    }
-
-    /// Adds the diagnostic `make` builds, or only counts it once the cap is reached.
-    pub fn push_with(&mut self, make: impl FnOnce() -> Diagnostic) {
-        if self.kept.len() < MAX_DIAGNOSTICS_PER_FILE {
-            self.kept.push(make());
-        } else {
-            self.more += 1;
-        }
-    }
-
-    /// The kept diagnostics and, past the cap, one error that counts the rest.
-    pub fn finish(self) -> Diagnostics {
-        let mut all = Diagnostics::new();
-        if self.more > 0 {
-            // Placed at the last kept location so it prints last for the file.
-            let last = self.kept.iter().map(|d| d.location.clone()).max().unwrap_or_else(|| Location::new(&self.path, 1, 1));
-            all.push(
-                Diagnostic::error(last, format!("… and {} more problems in `{}`", self.more, self.path))
-                    .with_help("fix the ones above first: many problems in one file are often one mistake repeated"),
-            );
-        }
-        all.extend(self.kept);
-        all
-    }
-}
-
-impl From<(&str, Diagnostics)> for FileDiagnostics {
-    fn from((path, diagnostics): (&str, Diagnostics)) -> Self {
-        let mut capped = FileDiagnostics::new(path);
-        for d in diagnostics {
-            capped.push_with(|| d);
-        }
-        capped
-    }
-}
+/// Index of a page in the site's page list.
+pub type PageIdx = usize;
 
 /// One page of content, typed and validated.
 #[derive(Debug, Clone)]
@@ -186,20 +135,9 @@ impl FieldValue {
 }
 
 impl Page {
-    /// The ids this page's front matter refers to.
-    pub fn refs(&self) -> Vec<&Reference> {
-        let mut out = Vec::new();
-        self.fields.values().for_each(|v| v.for_each_ref(&mut |r| out.push(r)));
-        out
-    }
-
-    /// The string value of field `name`, if it is plain text.
-    pub fn str_field(&self, name: &str) -> Option<&str> {
-        match self.fields.get(name)? {
-            FieldValue::Str(s) | FieldValue::Enum(s) | FieldValue::Color(s) => Some(s),
-            FieldValue::Text(t) => Some(&t.source),
-            _ => None,
-        }
+    /// The value of the field that plays `role` in the page's `kind`.
+    pub fn value(&self, kind: &Kind, role: Role) -> Option<&FieldValue> {
+        self.fields.get(&kind.role(role)?.name)
     }
 }
 
@@ -232,10 +170,10 @@ pub fn load_one(file: &discover::SourceFile, config: &Config) -> (Option<Page>, 
 
 /// Turns the text of one file into a page, reporting problems into `diagnostics`.
 pub fn parse_page(file: &discover::SourceFile, text: &str, config: &Config, diagnostics: &mut Diagnostics) -> Option<Page> {
-    let split = match frontmatter::split(text) {
+    let split = match frontmatter::split(&file.rel_path, text) {
         Ok(split) => split,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(Location::new(&file.rel_path, e.line, 1), e.message).with_help(e.help));
+        Err(d) => {
+            diagnostics.push(d);
             return None;
         }
     };
@@ -267,22 +205,5 @@ pub fn page_url(folder: &str, id: &str) -> String {
         ("", "index") => String::new(),
         ("", id) => format!("{id}/"),
         (folder, id) => format!("{folder}/{id}/"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diagnostics_past_the_cap_are_counted_in_one_line_printed_last() {
-        let mut capped = FileDiagnostics::new("content/x.md");
-        for line in 1..=MAX_DIAGNOSTICS_PER_FILE + 250 {
-            capped.push_with(|| Diagnostic::error(Location::new("content/x.md", line, 1), "raw HTML is not allowed in content"));
-        }
-        let printed = capped.finish().to_string();
-        let lines: Vec<&str> = printed.lines().collect();
-        assert_eq!(lines.len(), MAX_DIAGNOSTICS_PER_FILE + 2, "{printed}");
-        assert_eq!(lines[MAX_DIAGNOSTICS_PER_FILE], "error: content/x.md:100:1: … and 250 more problems in `content/x.md`");
     }
 }

@@ -3,9 +3,15 @@
 //! Templates come from `themes/<name>/templates/`; a file of the same name in
 //! the site's own `templates/` overrides the theme's. UI strings come from
 //! `themes/<name>/i18n/<lang>.yaml`, so the theme speaks the site's language.
+//! Template errors are placed in the template file that has them, at its
+//! line: once for a syntax error, and once for a rendering error however
+//! many pages hit it (see [`TemplateFailure::report`]).
 
+use super::view::Ui;
+use super::views::{PrintPartView, PrintView, SiteView};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -13,17 +19,125 @@ use tera::Tera;
 /// A loaded theme.
 pub struct Theme {
     /// Compiled templates.
-    pub tera: Tera,
+    pub templates: Templates,
     /// Static files: output path → file on disk (site `static/` overrides the theme's).
     pub static_files: BTreeMap<String, PathBuf>,
     /// UI strings.
-    pub ui: BTreeMap<String, String>,
+    pub ui: Ui,
 }
 
-impl Theme {
+/// The compiled templates, and the file each came from.
+pub struct Templates {
+    tera: Tera,
+    /// Template name → site-relative path of its file.
+    files: BTreeMap<String, String>,
+}
+
+/// One failed rendering of a template, kept until all are in so that an
+/// error many pages hit is reported once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TemplateFailure {
+    /// Where in the template the error is.
+    pub location: Location,
+    /// What Tera said.
+    pub message: String,
+    /// The page (or output file) being rendered.
+    pub page: String,
+}
+
+impl Templates {
     /// Whether a template called `name` exists.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// Sets the site-wide template values (`site`), shared by every render.
+    pub fn set_site(&mut self, site: &SiteView) {
+        self.tera.global_context().insert("site", site);
+    }
+
+    /// Renders `template` with `value` as `key`; `page` names what is being rendered.
+    pub fn render(&self, template: &str, key: &'static str, value: &impl Serialize, page: &str) -> Result<String, TemplateFailure> {
+        let mut ctx = tera::Context::new();
+        ctx.insert(key, value);
+        self.tera.render(template, &ctx).map_err(|e| self.failure(&e, template, page))
+    }
+
+    /// Renders `template` with no values but `site`.
+    pub fn render_plain(&self, template: &str, page: &str) -> Result<String, TemplateFailure> {
+        self.tera.render(template, &tera::Context::new()).map_err(|e| self.failure(&e, template, page))
+    }
+
+    /// Renders one part of the print page.
+    pub fn render_print(&self, pages: &[PrintView], parts: &[PrintPartView], path: &str) -> Result<String, TemplateFailure> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("pages", pages);
+        ctx.insert("parts", parts);
+        self.tera.render("print.html", &ctx).map_err(|e| self.failure(&e, "print.html", path))
+    }
+
+    fn failure(&self, e: &tera::Error, template: &str, page: &str) -> TemplateFailure {
+        let (name, line, col, message) = place(e).unwrap_or_else(|| (template.to_string(), 1, 1, chain(e)));
+        let path = self.files.get(&name).cloned().unwrap_or(name);
+        TemplateFailure { location: Location::new(path, line, col), message, page: page.to_string() }
+    }
+}
+
+/// The template, line, column and message of a Tera error that points into a template.
+fn place(e: &tera::Error) -> Option<(String, usize, usize, String)> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(tera_error) = err.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::RenderingError(report) | tera::ErrorKind::SyntaxError(report) = tera_error.kind()
+            && !report.filename().is_empty()
+        {
+            let span = report.span();
+            return Some((report.filename().to_string(), span.start_line, span.start_col + 1, report.message().to_string()));
+        }
+        current = err.source();
+    }
+    report_place(&chain(e))
+}
+
+/// The place in a Tera report printed as text: `error: message` and ` --> name:line:col`.
+fn report_place(text: &str) -> Option<(String, usize, usize, String)> {
+    let arrow = text.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = arrow.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let message = first.rsplit("error: ").next().unwrap_or(first).to_string();
+    Some((name, line, col, message))
+}
+
+/// A Tera error and its sources, in one line.
+fn chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+impl TemplateFailure {
+    /// One error per place and message, counting the pages that hit it.
+    pub fn report(mut failures: Vec<TemplateFailure>) -> Diagnostics {
+        failures.sort();
+        let mut diagnostics = Diagnostics::new();
+        for group in failures.chunk_by(|a, b| a.location == b.location && a.message == b.message) {
+            let first = &group[0];
+            let others = match group.len() - 1 {
+                0 => String::new(),
+                1 => " and 1 other".to_string(),
+                n => format!(" and {n} others"),
+            };
+            let help = format!("it stopped the rendering of `{}`{others}; fix the template, or the page data it trips over", first.page);
+            diagnostics.push(Diagnostic::error(first.location.clone(), format!("template error: {}", first.message)).with_help(help));
+        }
+        diagnostics
     }
 }
 
@@ -42,29 +156,57 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
         );
         return Err(diagnostics);
     }
-    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-    collect(&theme_dir.join("templates"), &format!("{rel_theme}/templates"), &mut templates, &mut diagnostics);
-    collect(&root.join("templates"), "templates", &mut templates, &mut diagnostics);
-    let mut tera = Tera::new();
-    tera.autoescape_on([".html", ".xml"]);
-    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()))) {
-        diagnostics.push(template_error(&e, &templates));
-    }
+    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
+    collect(&theme_dir.join("templates"), &format!("{rel_theme}/templates"), &mut sources, &mut diagnostics);
+    collect(&root.join("templates"), "templates", &mut sources, &mut diagnostics);
+    let templates = compile(&sources, &mut diagnostics);
     let ui = load_ui(&theme_dir, &rel_theme, &config.language, &mut diagnostics);
     let mut static_files = BTreeMap::new();
-    collect_static(&theme_dir.join("static"), &theme_dir.join("static"), &mut static_files);
-    collect_static(&root.join("static"), &root.join("static"), &mut static_files);
+    collect_static(root, &theme_dir.join("static"), &mut static_files, &mut diagnostics);
+    collect_static(root, &root.join("static"), &mut static_files, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Theme { tera, static_files, ui })
+    Ok(Theme { templates, static_files, ui })
+}
+
+/// Compiles the templates (name → path and text); a syntax error is placed at its file and line.
+fn compile(sources: &BTreeMap<String, (String, String)>, diagnostics: &mut Diagnostics) -> Templates {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    let files: BTreeMap<String, String> = sources.iter().map(|(name, (path, _))| (name.clone(), path.clone())).collect();
+    let templates = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
+    if let Err(e) = tera.add_raw_templates(templates) {
+        let mut failure = Templates { tera: Tera::new(), files: files.clone() }.failure(&e, "", "");
+        if failure.location.path.is_empty() {
+            failure.location = Location::new("templates", 1, 1);
+        }
+        let d = Diagnostic::error(failure.location, format!("template error: {}", failure.message));
+        diagnostics.push(d.with_help("fix the template's syntax at this place"));
+    }
+    Templates { tera, files }
+}
+
+/// A walk error in `dir` (shown as `rel`), placed at the path it names.
+fn walk_error(e: &walkdir::Error, dir: &Path, rel: &str) -> Diagnostic {
+    let inside = e.path().map(|p| crate::content::discover::relative(dir, p)).filter(|p| !p.is_empty());
+    let path = inside.map_or_else(|| rel.to_string(), |p| format!("{rel}/{p}"));
+    Diagnostic::error(Location::new(path, 1, 1), format!("cannot read: {e}"))
+        .with_help("check that the file or folder exists and is readable")
 }
 
 fn collect(dir: &Path, rel: &str, out: &mut BTreeMap<String, (String, String)>, diagnostics: &mut Diagnostics) {
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                diagnostics.push(walk_error(&e, dir, rel));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -79,24 +221,7 @@ fn collect(dir: &Path, rel: &str, out: &mut BTreeMap<String, (String, String)>, 
     }
 }
 
-/// A Tera error, placed in the template file it names where possible.
-pub fn template_error(e: &tera::Error, templates: &BTreeMap<String, (String, String)>) -> Diagnostic {
-    let text = format!("{e}");
-    let (path, line) = templates
-        .iter()
-        .find(|(name, _)| text.contains(name.as_str()))
-        .map_or(("templates".to_string(), 1), |(_, (path, _))| (path.clone(), line_in(&text)));
-    Diagnostic::error(Location::new(path, line, 1), format!("template error: {}", text.lines().next().unwrap_or_default()))
-        .with_help(text.lines().skip(1).collect::<Vec<_>>().join(" ").trim().to_string())
-}
-
-fn line_in(text: &str) -> usize {
-    text.split(|c: char| !c.is_ascii_alphanumeric() && c != ':')
-        .find_map(|w| w.strip_prefix("line:").or_else(|| w.strip_prefix("line")).and_then(|n| n.parse().ok()))
-        .unwrap_or(1)
-}
-
-fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diagnostics) -> BTreeMap<String, String> {
+fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diagnostics) -> Ui {
     let path = theme_dir.join("i18n").join(format!("{lang}.yaml"));
     let rel = format!("{rel_theme}/i18n/{lang}.yaml");
     let Ok(text) = std::fs::read_to_string(&path) else {
@@ -104,31 +229,40 @@ fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diag
             Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`"))
                 .with_help("add the translation file, or change `language:` in site.yaml"),
         );
-        return BTreeMap::new();
+        return Ui::new();
     };
-    match crate::yaml::parse(&text, crate::yaml::Limits::CONFIG).and_then(|v| {
-        serde_norway::from_value(v).map_err(|e| crate::yaml::YamlError {
-            line: 1,
-            col: 1,
-            message: e.to_string(),
-            help: "write `key: text` lines".into(),
-        })
-    }) {
-        Ok(ui) => ui,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(Location::new(rel, e.line, e.col), e.message).with_help(e.help));
-            BTreeMap::new()
+    let origin = crate::yaml::Origin { path: &rel, first_line: 1 };
+    let parsed = crate::yaml::parse(&text, crate::yaml::Limits::CONFIG, origin).and_then(|v| {
+        serde_norway::from_value(v)
+            .map_err(|e| Diagnostic::error(Location::new(&rel, 1, 1), e.to_string()).with_help("write `key: text` lines"))
+    });
+    parsed.unwrap_or_else(|d| {
+        diagnostics.push(d);
+        Ui::new()
+    })
+}
+
+fn collect_static(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir) {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                out.insert(crate::content::discover::relative(dir, entry.path()), entry.path().to_path_buf());
+            }
+            Ok(_) => {}
+            Err(e) => diagnostics.push(walk_error(&e, dir, &crate::content::discover::relative(root, dir))),
         }
     }
 }
 
-fn collect_static(base: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok) {
-        if entry.file_type().is_file() {
-            out.insert(crate::content::discover::relative(base, entry.path()), entry.path().to_path_buf());
-        }
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_report_printed_as_text_is_placed() {
+        let text = "error: Unknown filter `nofilter`\n --> case.html:1:63\n  |\n1 | {{ x | nofilter }}\n";
+        let place = super::report_place(text).unwrap();
+        assert_eq!(place, ("case.html".to_string(), 1, 63, "Unknown filter `nofilter`".to_string()));
     }
 }

@@ -5,6 +5,7 @@
 //! text and grouped bars carry their series name, so a chart reads without
 //! colour; the caller also renders the data as a table for screen readers.
 
+use crate::html::escape;
 use std::fmt::Write;
 
 /// One bar group: a label and one value per series.
@@ -14,22 +15,6 @@ pub struct Datum {
     pub label: String,
     /// One value per series (a single value for simple charts).
     pub values: Vec<f64>,
-}
-
-/// Escapes text for XML/HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A number the Danish way: `1.234,5`.
@@ -42,7 +27,7 @@ pub fn format_number(value: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);

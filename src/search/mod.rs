@@ -1,123 +1,17 @@
 //! Search: a Pagefind index built in-process from the pages the build holds.
 //!
-//! Each page is handed to the `pagefind` library as a small synthetic HTML
-//! document made for indexing — title, summary and body with weights, the
-//! page's filters (kind, hub, facet values) and metadata — rather than the
-//! full themed page, so navigation and footers never pollute results.
-//!
-//! Danish readers often type without æ, ø and å (`Bronderslev`, `tandlaege`).
-//! Pagefind folds accents (å → a) but not ø or æ, so every word with a Danish
-//! letter is also indexed in its transliterated (`oe`, `ae`, `aa`) and plain
-//! (`o`, `a`) spellings.
+//! Each page becomes a [`SearchDoc`] ([`document`]), indexed by the `pagefind`
+//! library in bundles of at most `search.shard_pages` pages, built side by
+//! side and merged in the browser.
 
-use crate::charts::escape;
-use crate::render::OutputFile;
-use std::collections::{BTreeMap, BTreeSet};
+pub mod document;
+
+pub use document::{SearchDoc, folded_words, strip_tags};
+
+use crate::files::{OutputFile, Sink};
 
 /// Folder of the search bundle in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
-
-/// One page as the search index sees it.
-#[derive(Debug, Clone, Default)]
-pub struct SearchDoc {
-    /// Site-relative URL without the base path (`cases/x/`).
-    pub url: String,
-    /// Page title.
-    pub title: String,
-    /// Kind label shown with each result.
-    pub kind_label: String,
-    /// Summary as HTML.
-    pub summary_html: String,
-    /// Body and other text fields as HTML.
-    pub body_html: String,
-    /// Filter name → values.
-    pub filters: BTreeMap<String, Vec<String>>,
-    /// Weight of the summary and body text relative to other pages (1 = normal).
-    pub weight: f64,
-}
-
-impl SearchDoc {
-    /// The synthetic document fed to Pagefind.
-    pub fn to_html(&self, lang: &str) -> String {
-        let mut html = format!(
-            "<!doctype html><html lang=\"{}\"><head><title>{}</title></head><body><main data-pagefind-body>",
-            escape(lang),
-            escape(&self.title)
-        );
-        html.push_str(&format!("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">{}</h1>", escape(&self.title)));
-        html.push_str(&format!("<span data-pagefind-meta=\"kind:{}\"></span>", escape(&self.kind_label)));
-        for (name, values) in &self.filters {
-            for value in values {
-                html.push_str(&format!("<span data-pagefind-filter=\"{}:{}\"></span>", escape(name), escape(value)));
-            }
-        }
-        let w = |base: f64| format!("{:.2}", (base * self.weight).clamp(0.0, 10.0));
-        if !self.summary_html.is_empty() {
-            html.push_str(&format!("<div data-pagefind-weight=\"{}\">{}</div>", w(4.0), self.summary_html));
-        }
-        html.push_str(&format!("<div data-pagefind-weight=\"{}\">{}</div>", w(1.0), self.body_html));
-        let title_folds = folded_words(&self.title);
-        if !title_folds.is_empty() {
-            html.push_str(&format!("<p data-pagefind-weight=\"10\">{}</p>", escape(&title_folds.join(" "))));
-        }
-        let text_folds = folded_words(&format!("{} {}", strip_tags(&self.summary_html), strip_tags(&self.body_html)));
-        if !text_folds.is_empty() {
-            html.push_str(&format!("<p data-pagefind-weight=\"{}\">{}</p>", w(1.0), escape(&text_folds.join(" "))));
-        }
-        html.push_str("</main></body></html>");
-        html
-    }
-}
-
-/// Text of `html` with tags removed (entities left as they are: only words matter).
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The spellings without Danish letters of every word in `text` that has one.
-pub fn folded_words(text: &str) -> Vec<String> {
-    let mut out = BTreeSet::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().any(is_danish_letter)) {
-        out.extend(spellings(&word.to_lowercase()));
-    }
-    out.into_iter().collect()
-}
-
-/// Every spelling of `word` with each of æ, ø, å written either the Danish
-/// transliterated way (`ae`, `oe`, `aa`) or plain (`a`, `o`, `a`): at most
-/// eight, since the choice is made per letter, not per occurrence.
-fn spellings(word: &str) -> Vec<String> {
-    const LETTERS: [(char, &str, &str); 3] = [('æ', "ae", "a"), ('ø', "oe", "o"), ('å', "aa", "a")];
-    let mut variants = vec![word.to_string()];
-    for (letter, long, short) in LETTERS {
-        if !word.contains(letter) {
-            continue;
-        }
-        variants = variants.iter().flat_map(|v| [v.replace(letter, long), v.replace(letter, short)]).collect();
-    }
-    variants.retain(|v| !v.chars().any(is_danish_letter));
-    variants
-}
-
-fn is_danish_letter(c: char) -> bool {
-    matches!(c, 'æ' | 'ø' | 'å' | 'Æ' | 'Ø' | 'Å')
-}
-
-/// Pages per search bundle unless `site.yaml` says otherwise (`search: shard_pages:`).
-pub const DEFAULT_SHARD_PAGES: usize = 500;
 
 /// File in [`BUNDLE_DIR`] listing the other bundles, which the browser merges.
 pub const SHARDS_FILE: &str = "shards.json";
@@ -129,14 +23,14 @@ pub const SHARDS_FILE: &str = "shards.json";
 /// (every K-th page to bundle K), built side by side: [`BUNDLE_DIR`] (`pagefind/`), then `pagefind-1/`,
 /// `pagefind-2/` … `pagefind/shards.json` lists the others; the theme's
 /// search script merges them with Pagefind's `mergeIndex`.
-pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, String> {
-    let (files, result) = crate::render::collect_files(|sink| index_into(docs, lang, shard_pages, sink));
+pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, IndexError> {
+    let (files, result) = crate::files::collect(|sink| index_into(docs, lang, shard_pages, sink));
     result.map(|()| files)
 }
 
 /// Like [`index`], handing each file to `sink` as soon as its bundle is
 /// built, so the bundles are not all held in memory at once.
-pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: &(dyn Fn(OutputFile) + Sync)) -> Result<(), String> {
+pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: Sink<'_>) -> Result<(), IndexError> {
     let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
     index_pages_into(docs.len(), lang, shard_pages, &docs_of, None, sink).map(|_| ())
 }
@@ -154,8 +48,8 @@ pub fn index_pages_into(
     shard_pages: usize,
     docs_of: &(dyn Fn(&[usize]) -> Vec<SearchDoc> + Sync),
     cache: Option<&BundleCache>,
-    sink: &(dyn Fn(OutputFile) + Sync),
-) -> Result<IndexStats, String> {
+    sink: Sink<'_>,
+) -> Result<IndexStats, IndexError> {
     use rayon::prelude::*;
     let parts = bundles(count, shard_pages);
     let indexed: Vec<bool> = parts
@@ -166,12 +60,36 @@ pub fn index_pages_into(
             files.into_iter().for_each(sink);
             Ok(indexed)
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, IndexError>>()?;
     let others: Vec<String> = (1..parts.len()).map(|k| format!("{}/", bundle_dir(k))).collect();
-    let list = serde_json::to_string(&others).map_err(|e| e.to_string())?;
+    let list = serde_json::to_string(&others).map_err(IndexError::whole)?;
     sink(OutputFile::text(format!("{BUNDLE_DIR}/{SHARDS_FILE}"), list));
     let fresh = indexed.iter().filter(|&&i| i).count();
     Ok(IndexStats { indexed: fresh, reused: indexed.len() - fresh })
+}
+
+/// Why the search index could not be built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexError {
+    /// The URL of the page Pagefind failed on, when it was one page.
+    pub url: Option<String>,
+    /// What Pagefind said.
+    pub message: String,
+}
+
+impl IndexError {
+    fn whole(e: impl std::fmt::Display) -> Self {
+        IndexError { url: None, message: e.to_string() }
+    }
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.url {
+            Some(url) => write!(f, "{url}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
 }
 
 /// How many bundles an index build indexed, and how many it took unchanged
@@ -213,7 +131,7 @@ impl BundleCache {
 
 /// The files of one bundle, from `cache` when its documents are unchanged;
 /// also says whether Pagefind built them.
-fn bundle_files(docs: &[SearchDoc], lang: &str, dir: &str, cache: Option<&BundleCache>) -> Result<(Vec<OutputFile>, bool), String> {
+fn bundle_files(docs: &[SearchDoc], lang: &str, dir: &str, cache: Option<&BundleCache>) -> Result<(Vec<OutputFile>, bool), IndexError> {
     let pages: Vec<(String, String)> = docs.iter().map(|d| (d.url.clone(), d.to_html(lang))).collect();
     let cached = cache.map(|cache| (cache, fingerprint(lang, &pages)));
     if let Some(files) = cached.and_then(|(cache, f)| cache.get(dir, f)) {
@@ -261,18 +179,21 @@ pub fn is_index_file(path: &str) -> bool {
 }
 
 /// One Pagefind bundle of `pages` (URL and synthetic document), with its files under `dir`.
-fn index_bundle(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+fn index_bundle(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, IndexError> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(IndexError::whole)?;
     runtime.block_on(index_async(pages, lang, dir))
 }
 
-async fn index_async(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, String> {
+async fn index_async(pages: Vec<(String, String)>, lang: &str, dir: &str) -> Result<Vec<OutputFile>, IndexError> {
     let options = pagefind::options::PagefindServiceConfig::builder().force_language(lang.to_string()).build();
-    let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+    let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(IndexError::whole)?;
     for (url, html) in pages {
-        index.add_html_file(None, Some(url.clone()), html).await.map_err(|e| format!("{url}: {e}"))?;
+        index
+            .add_html_file(None, Some(url.clone()), html)
+            .await
+            .map_err(|e| IndexError { url: Some(url.clone()), message: e.to_string() })?;
     }
-    let files = index.get_files().await.map_err(|e| e.to_string())?;
+    let files = index.get_files().await.map_err(IndexError::whole)?;
     Ok(files
         .into_iter()
         .map(|f| {
@@ -287,52 +208,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn danish_words_are_folded_two_ways() {
-        let words = folded_words("Brønderslev og Hjørring, tandlæge på Ærø");
-        for w in [
-            "broenderslev",
-            "bronderslev",
-            "hjoerring",
-            "hjorring",
-            "tandlaege",
-            "tandlage",
-            "paa",
-            "aeroe",
-            "aro",
-            "aeroe",
-            "aero",
-            "aroe",
-        ] {
-            assert!(words.contains(&w.to_string()), "{w} in {words:?}");
-        }
-        assert!(!words.contains(&"og".to_string()));
-    }
-
-    #[test]
-    fn mixed_spellings_are_covered() {
-        let words = folded_words("Værktøjsnavigatøren");
-        assert!(words.contains(&"vaerktojsnavigatoren".to_string()), "{words:?}");
-        assert_eq!(words.len(), 4);
-    }
-
-    #[test]
-    fn synthetic_html_escapes_titles_and_carries_filters() {
-        let mut filters = BTreeMap::new();
-        filters.insert("Type".to_string(), vec!["Case".to_string()]);
-        let doc = SearchDoc {
-            url: "cases/x/".into(),
-            title: "<script>alert(1)</script>".into(),
-            kind_label: "Case".into(),
-            filters,
-            weight: 1.0,
-            ..SearchDoc::default()
-        };
-        let html = doc.to_html("da");
-        assert!(!html.contains("<script>"));
-        assert!(html.contains("data-pagefind-filter=\"Type:Case\""));
-    }
-
-    #[test]
     fn the_index_is_built_in_memory() {
         let doc = SearchDoc {
             url: "a/".into(),
@@ -342,7 +217,7 @@ mod tests {
             weight: 1.0,
             ..SearchDoc::default()
         };
-        let files = index(&[doc], "da", DEFAULT_SHARD_PAGES).unwrap();
+        let files = index(&[doc], "da", crate::config::DEFAULT_SHARD_PAGES).unwrap();
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind.js"), "{:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>());
         assert!(files.iter().any(|f| f.path.starts_with("pagefind/index/")));
         let shards = files.iter().find(|f| f.path == "pagefind/shards.json").expect("the list of other bundles");
@@ -365,7 +240,7 @@ mod tests {
     /// Builds the index of `docs` in bundles of 2 pages through `cache`.
     fn cached_index(docs: &[SearchDoc], cache: &BundleCache) -> (Vec<OutputFile>, IndexStats) {
         let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
-        let (files, stats) = crate::render::collect_files(|sink| index_pages_into(docs.len(), "da", 2, &docs_of, Some(cache), sink));
+        let (files, stats) = crate::files::collect(|sink| index_pages_into(docs.len(), "da", 2, &docs_of, Some(cache), sink));
         (files, stats.expect("index"))
     }
 

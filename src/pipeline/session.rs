@@ -21,13 +21,13 @@
 //! A failed update leaves the session as it was, so it always describes the
 //! last good build.
 
-use super::{BuildOptions, Prepared, prepare, static_files};
-use crate::config::Config;
-use crate::content::{self, Page, discover};
+use super::{Loaded, Options, Site, copy_static, load, with_writer, write_pages};
+use crate::config::Role;
+use crate::content::{self, Page, PageIdx, discover};
 use crate::diagnostics::Diagnostics;
-use crate::graph::{Graph, PageIdx, Via};
-use crate::render::theme::Theme;
-use crate::render::{self, OutputFile, Renderer};
+use crate::files::{self, OutputFile};
+use crate::graph::{Graph, Via};
+use crate::render::{Order, TemplateFailure, Theme, Writer};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -36,15 +36,13 @@ const MAX_EDITS: usize = 64;
 
 /// The state of the last good build, kept between edits.
 pub struct Session {
-    options: BuildOptions,
-    config: Config,
+    options: Options,
+    site: Site,
     theme: Theme,
-    pages: Vec<Page>,
-    graph: Graph,
     /// The pages of each kind in listing order.
-    orders: Vec<Vec<PageIdx>>,
+    order: Order,
     /// The site-wide template values of the last render, as JSON.
-    site: String,
+    site_json: String,
 }
 
 /// The files one build or update (re)wrote.
@@ -65,25 +63,31 @@ struct Edit {
 }
 
 impl Session {
-    /// Builds the whole site (without the search index) and keeps its state.
-    pub fn start(options: &BuildOptions) -> Result<(Session, Rendered), Diagnostics> {
-        let Prepared { config, pages, graph, mut theme, mut diagnostics } = prepare(options)?;
-        let orders = render::listing_orders(&config, &pages);
-        let renderer = Renderer::with_orders(&config, &pages, &graph, &mut theme, orders.clone());
-        let site = renderer.site_json();
-        let (mut files, (_, render_diagnostics)) = render::collect_files(|sink| renderer.render_into(options.skip_print, false, sink));
-        diagnostics.extend(render_diagnostics);
-        files.extend(static_files(&theme, &mut diagnostics));
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
+    /// Builds the pages, listings, special pages and static files (not the
+    /// print page or the search index) and keeps the state.
+    pub fn start(options: &Options) -> Result<(Session, Rendered), Diagnostics> {
+        let Loaded { site, mut theme, mut warnings } = load(options)?;
+        let order = Order::new(&site.config, &site.pages);
+        let (files, (site_json, failures, static_diagnostics)) = files::collect(|sink| {
+            let (site_json, failures) = with_writer(&site, &mut theme, &order, |writer, site_view| {
+                let mut failures = write_pages(writer, sink);
+                failures.extend(writer.site_files(sink));
+                (serde_json::to_string(site_view).unwrap_or_default(), failures)
+            });
+            (site_json, failures, copy_static(&theme, sink))
+        });
+        warnings.extend(TemplateFailure::report(failures));
+        warnings.extend(static_diagnostics);
+        if warnings.has_errors() {
+            return Err(warnings);
         }
-        let rendered = Rendered { files, pages: pages.len(), warnings: diagnostics };
-        Ok((Session { options: options.clone(), config, theme, pages, graph, orders, site }, rendered))
+        let rendered = Rendered { files, pages: site.pages.len(), warnings };
+        Ok((Session { options: options.clone(), site, theme, order, site_json }, rendered))
     }
 
     /// The number of pages of the site.
     pub fn page_count(&self) -> usize {
-        self.pages.len()
+        self.site.pages.len()
     }
 
     /// Takes in the content files at `paths` (relative to the site root).
@@ -91,31 +95,24 @@ impl Session {
     /// `Ok(None)` means the change is not a plain edit of existing pages and
     /// the site must be built from scratch; `Err` leaves the session as it was.
     pub fn update(&mut self, paths: &[PathBuf]) -> Result<Option<Rendered>, Diagnostics> {
-        if paths.len() > MAX_EDITS.min(self.pages.len() / 10).max(1) {
+        if paths.len() > MAX_EDITS.min(self.site.pages.len() / 10).max(1) {
             return Ok(None);
         }
         let Some(edits) = self.read(paths)? else { return Ok(None) };
-        let before = Before { neighbours: render::neighbour_pairs(&self.orders, self.pages.len()), related: self.graph.related.clone() };
+        let before = Before { neighbours: self.order.neighbour_pairs(), related: self.site.graph.related.clone() };
         let mut undo = Vec::with_capacity(edits.len());
         let mut affected = Affected::default();
-        let mut diagnostics = Diagnostics::new();
         for edit in edits {
             let old = self.apply(edit.index, edit.page, &mut affected);
             undo.push((edit.index, old));
         }
-        // Edges again, now that every edited page is in: one may link to a
-        // heading another gained in the same batch.
-        for &(i, _) in &undo {
-            diagnostics.extend(self.graph.replace_page(i, &self.pages, &self.config).1);
-        }
-        for &p in &affected.recheck {
-            diagnostics.extend(self.graph.recheck(p, &self.pages, &self.config));
-        }
+        let diagnostics = self.relink(&undo, &affected);
         if diagnostics.has_errors() {
             self.revert(undo);
             return Err(diagnostics);
         }
-        self.graph.relate(&self.pages, &self.config);
+        let Site { config, pages, graph } = &mut self.site;
+        graph.relate(pages, config);
         match self.render(&before, affected, diagnostics) {
             Ok(rendered) => Ok(Some(rendered)),
             Err(diagnostics) => {
@@ -123,6 +120,21 @@ impl Session {
                 Err(diagnostics)
             }
         }
+    }
+
+    /// Edges again, now that every edited page is in (one may link to a
+    /// heading another gained in the same batch), and the links of the
+    /// pages that point at what changed.
+    fn relink(&mut self, undo: &[(PageIdx, Page)], affected: &Affected) -> Diagnostics {
+        let Site { config, pages, graph } = &mut self.site;
+        let mut diagnostics = Diagnostics::new();
+        for &(i, _) in undo {
+            diagnostics.extend(graph.replace_page(i, pages, config).1);
+        }
+        for &p in &affected.recheck {
+            diagnostics.extend(graph.recheck(p, pages, config));
+        }
+        diagnostics
     }
 
     /// Reads and validates the changed files; `Ok(None)` when one of them is
@@ -140,12 +152,12 @@ impl Session {
     /// `None`: not a plain edit. `Some(None)`: the file has errors (in `diagnostics`).
     fn read_one(&self, path: &Path, diagnostics: &mut Diagnostics) -> Option<Option<Edit>> {
         let rel = discover::relative(Path::new(""), path);
-        let &index = self.graph.by_path.get(&rel)?;
-        let file = discover::source_file(&self.options.root, &rel, &self.config).filter(|f| f.abs_path.is_file())?;
-        let (page, diags) = content::load_one(&file, &self.config);
+        let &index = self.site.graph.by_path.get(&rel)?;
+        let file = discover::source_file(&self.options.root, &rel, &self.site.config).filter(|f| f.abs_path.is_file())?;
+        let (page, diags) = content::load_one(&file, &self.site.config);
         diagnostics.extend(diags);
         let Some(page) = page else { return Some(None) };
-        let old = &self.pages[index];
+        let old = &self.site.pages[index];
         if page.id != old.id || page.kind != old.kind || page.url != old.url {
             return None;
         }
@@ -154,17 +166,18 @@ impl Session {
 
     /// Puts `page` in place of page `i`, noting what it affects; returns the old page.
     fn apply(&mut self, i: PageIdx, page: Page, affected: &mut Affected) -> Page {
-        let old = std::mem::replace(&mut self.pages[i], page);
-        let (replaced, _) = self.graph.replace_page(i, &self.pages, &self.config);
-        let new = &self.pages[i];
+        let Site { config, pages, graph } = &mut self.site;
+        let old = std::mem::replace(&mut pages[i], page);
+        let (replaced, _) = graph.replace_page(i, pages, config);
+        let new = &pages[i];
         affected.pages.insert(i);
         // Pages it started or stopped referring to list it among their backlinks, or no longer.
-        let moved = replaced.outgoing.symmetric_difference(&self.graph.outgoing[i]);
+        let moved = replaced.outgoing.symmetric_difference(&graph.outgoing[i]);
         affected.pages.extend(moved.map(|e| e.page));
         let shown_changed = old.title != new.title || old.fields != new.fields;
         if shown_changed || replaced.headings_changed {
             // Links to its anchors and embeds of its chart may have broken.
-            affected.recheck.extend(self.graph.incoming[i].iter().map(|e| e.page));
+            affected.recheck.extend(graph.incoming[i].iter().map(|e| e.page));
         }
         if shown_changed {
             affected.shown.insert(i);
@@ -173,55 +186,68 @@ impl Session {
         if old.title != new.title {
             // Summaries show the titles of the pages they link to.
             let shows_title = |p: PageIdx| self.summary_links_to(p, i);
-            affected.shown.extend(self.graph.incoming[i].iter().map(|e| e.page).filter(|&p| shows_title(p)));
+            affected.shown.extend(self.site.graph.incoming[i].iter().map(|e| e.page).filter(|&p| shows_title(p)));
         }
         old
     }
 
     fn summary_links_to(&self, p: PageIdx, target: PageIdx) -> bool {
-        let Some(summary) = self.pages[p].fields.get("summary") else { return false };
+        let Site { config, pages, graph } = &self.site;
+        let Some(summary) = pages[p].value(&config.kinds[pages[p].kind], Role::Summary) else { return false };
         let mut found = false;
         summary.for_each_text(&mut |text| {
-            let scan = crate::markdown::scan(&text.source, self.config.markdown.allow_raw_html);
-            found |= scan.links.iter().any(|l| self.graph.target(&self.pages[p], &l.target) == Some(target));
+            let scan = crate::markdown::scan(&text.source, config.markdown.allow_raw_html);
+            found |= scan.links.iter().any(|l| graph.target(&pages[p], &l.target) == Some(target));
         });
         found
     }
 
     /// Undoes [`Session::apply`]s, last first: the old pages were a good state.
     fn revert(&mut self, undo: Vec<(PageIdx, Page)>) {
+        let Site { config, pages, graph } = &mut self.site;
         for (i, page) in undo.into_iter().rev() {
-            self.pages[i] = page;
-            self.graph.replace_page(i, &self.pages, &self.config);
+            pages[i] = page;
+            graph.replace_page(i, pages, config);
         }
-        self.graph.relate(&self.pages, &self.config);
-        self.orders = render::listing_orders(&self.config, &self.pages);
+        graph.relate(pages, config);
+        self.order = Order::new(config, pages);
     }
 
     /// Renders the affected pages, or everything when the site-wide values changed.
     fn render(&mut self, before: &Before, mut affected: Affected, mut diagnostics: Diagnostics) -> Result<Rendered, Diagnostics> {
         for &k in &affected.resort {
-            self.orders[k] = render::sorted_pages(&self.pages, k, &self.config.kinds[k]);
+            self.order.resort(k, &self.site.config, &self.site.pages);
         }
-        let renderer = Renderer::with_orders(&self.config, &self.pages, &self.graph, &mut self.theme, self.orders.clone());
-        let site = renderer.site_json();
-        let (files, pages) = if site != self.site {
-            let (files, (_, render_diagnostics)) = render::collect_files(|sink| renderer.render_into(self.options.skip_print, false, sink));
-            diagnostics.extend(render_diagnostics);
-            (files, self.pages.len())
-        } else {
-            affected.widen(before, &render::neighbour_pairs(&self.orders, self.pages.len()), &self.graph, &self.pages);
-            let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
-            let (files, render_diagnostics) = renderer.render_some(&indices, |k| affected.listed.contains(&k));
-            diagnostics.extend(render_diagnostics);
-            (files, indices.len())
-        };
+        let last_json = &self.site_json;
+        let (files, (site_json, pages, failures)) = files::collect(|sink| {
+            with_writer(&self.site, &mut self.theme, &self.order, |writer, site_view| {
+                let site_json = serde_json::to_string(site_view).unwrap_or_default();
+                if &site_json != last_json {
+                    let mut failures = write_pages(writer, sink);
+                    failures.extend(writer.site_files(sink));
+                    return (site_json, writer.views().pages().len(), failures);
+                }
+                let (pages, failures) = render_affected(writer, before, &mut affected, sink);
+                (site_json, pages, failures)
+            })
+        });
+        diagnostics.extend(TemplateFailure::report(failures));
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
-        self.site = site;
+        self.site_json = site_json;
         Ok(Rendered { files, pages, warnings: diagnostics })
     }
+}
+
+/// Renders the pages an edit affects and the listings of their kinds; returns how many pages.
+fn render_affected(writer: &Writer<'_>, before: &Before, affected: &mut Affected, sink: files::Sink<'_>) -> (usize, Vec<TemplateFailure>) {
+    let views = writer.views();
+    affected.widen(before, &views.order().neighbour_pairs(), views.graph(), views.pages());
+    let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
+    let (_, mut failures) = writer.pages(&indices, sink, &|_, _| ());
+    failures.extend(writer.listings(&|k| affected.listed.contains(&k), sink));
+    (indices.len(), failures)
 }
 
 /// What the site looked like before an update, for comparison.

@@ -1,0 +1,228 @@
+//! From the raw `site.yaml` to a validated [`Config`]: named types are
+//! resolved, field types checked, roles assigned, and the kinds checked
+//! against each other. Every problem is reported; none stops the others.
+
+use super::raw::{Ordered, RawConfig, RawKind, RawType};
+use super::roles::{self, Roles};
+use super::{CONFIG_FILE, Config, EnumValue, FieldDef, FieldType, Kind, normalise_base_url};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::yaml;
+use serde_norway::Value;
+
+/// Named types may refer to each other this deep, no deeper.
+const MAX_TYPE_DEPTH: usize = 8;
+
+pub(super) struct Resolver<'a> {
+    pub text: &'a str,
+    pub types: &'a Ordered<RawType>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Resolver<'_> {
+    pub fn resolve_config(mut self, raw: &RawConfig) -> Result<Config, Diagnostics> {
+        let kinds: Vec<Kind> = raw.kinds.0.iter().map(|(name, kind)| self.kind(name, kind)).collect();
+        self.check_kinds(&kinds);
+        let hub = raw.hub.as_ref().and_then(|hub| self.hub(hub, &kinds));
+        if self.diagnostics.has_errors() {
+            return Err(self.diagnostics);
+        }
+        Ok(Config {
+            title: raw.title.clone(),
+            description: raw.description.clone(),
+            base_url: normalise_base_url(&raw.base_url),
+            language: raw.language.clone(),
+            theme: raw.theme.clone(),
+            markdown: raw.markdown.clone(),
+            sources: raw.sources.clone(),
+            kinds,
+            hub,
+            search: raw.search.clone(),
+        })
+    }
+
+    fn hub(&mut self, hub: &str, kinds: &[Kind]) -> Option<usize> {
+        let found = kinds.iter().position(|k| k.name == hub);
+        if found.is_none() {
+            self.error("hub", format!("`hub: {hub}` is not a declared kind"), "name one of the kinds under `kinds:`");
+        }
+        found
+    }
+
+    /// An error at the first `near:` in the file.
+    pub fn error(&mut self, near: &str, message: String, help: &str) {
+        self.error_at(&format!("{near}:"), message, help);
+    }
+
+    /// An error at the first `needle` in the file.
+    pub fn error_at(&mut self, needle: &str, message: String, help: &str) {
+        let (line, col) = yaml::locate_after(self.text, 1, needle).unwrap_or((1, 1));
+        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(help));
+    }
+
+    fn kind(&mut self, name: &str, raw: &RawKind) -> Kind {
+        let fields = self.fields(name, &raw.fields);
+        let roles = self.roles(name, &raw.fields, &fields);
+        Kind {
+            name: name.to_string(),
+            folder: raw.folder.trim_matches('/').to_string(),
+            label: raw.label.clone().unwrap_or_else(|| name.to_string()),
+            plural: raw.plural.clone().unwrap_or_else(|| name.to_string()),
+            title_field: raw.title_field.clone().unwrap_or_else(|| "title".into()),
+            sort: raw.sort.clone(),
+            fields,
+            roles,
+            search_weight: raw.search_weight.unwrap_or(1.0).clamp(0.0, 10.0),
+        }
+    }
+
+    /// The roles of a kind's fields: declared with `role:`, or by name.
+    fn roles(&mut self, kind: &str, raw: &Ordered<RawType>, fields: &[FieldDef]) -> Roles {
+        let declared = raw.0.iter().filter_map(|(name, t)| Some((name.as_str(), t.role.as_deref()?)));
+        match roles::assign(fields, declared) {
+            Ok(roles) => roles,
+            Err(errors) => {
+                for e in errors {
+                    self.error_at(&e.needle, format!("kind `{kind}`: {}", e.message), &e.help);
+                }
+                Roles::default()
+            }
+        }
+    }
+
+    fn fields(&mut self, owner: &str, map: &Ordered<RawType>) -> Vec<FieldDef> {
+        map.0.iter().filter_map(|(key, raw)| self.field(owner, key, raw, 0)).collect()
+    }
+
+    fn field(&mut self, owner: &str, name: &str, raw: &RawType, depth: usize) -> Option<FieldDef> {
+        let ty = self.ty(owner, name, raw, depth)?;
+        let named = self.types.get(&raw.ty);
+        let label = raw.label.clone().or_else(|| named.and_then(|n| n.label.clone()));
+        Some(FieldDef {
+            name: name.to_string(),
+            label: label.unwrap_or_else(|| name.to_string()),
+            required: raw.required,
+            facet: raw.facet,
+            ty,
+        })
+    }
+
+    fn ty(&mut self, owner: &str, name: &str, raw: &RawType, depth: usize) -> Option<FieldType> {
+        if depth > MAX_TYPE_DEPTH {
+            self.error(name, format!("field `{owner}.{name}`: types nest too deeply"), "a named type may not refer to itself");
+            return None;
+        }
+        let ty = match raw.ty.as_str() {
+            "string" => FieldType::String,
+            "text" => FieldType::Text,
+            "number" => FieldType::Number,
+            "integer" => FieldType::Integer,
+            "bool" => FieldType::Bool,
+            "date" => FieldType::Date,
+            "url" => FieldType::Url,
+            "color" => FieldType::Color,
+            "source_file" => FieldType::SourceFile,
+            "enum" => FieldType::Enum(self.enum_values(owner, name, raw.values.as_ref())?),
+            "list" => self.list(owner, name, raw, depth)?,
+            "ref" => FieldType::Ref { kind: raw.kind.clone(), or_name: raw.or_name },
+            "object" => self.object(owner, name, raw)?,
+            other => self.named(owner, name, other, depth)?,
+        };
+        Some(ty)
+    }
+
+    fn list(&mut self, owner: &str, name: &str, raw: &RawType, depth: usize) -> Option<FieldType> {
+        let Some(of) = &raw.of else {
+            self.error(name, format!("field `{owner}.{name}`: a list needs `of`"), "add `of: { type: string }`");
+            return None;
+        };
+        let of = self.ty(owner, name, of, depth + 1)?;
+        Some(FieldType::List { of: Box::new(of), min: raw.min.unwrap_or(0), max: raw.max })
+    }
+
+    fn object(&mut self, owner: &str, name: &str, raw: &RawType) -> Option<FieldType> {
+        let Some(fields) = &raw.fields else {
+            self.error(name, format!("field `{owner}.{name}`: an object needs `fields`"), "add `fields:`");
+            return None;
+        };
+        Some(FieldType::Object(self.fields(&format!("{owner}.{name}"), fields)))
+    }
+
+    fn named(&mut self, owner: &str, name: &str, type_name: &str, depth: usize) -> Option<FieldType> {
+        if let Some(named) = self.types.get(type_name) {
+            return self.ty(owner, name, named, depth + 1);
+        }
+        let mut known: Vec<&str> = BUILT_IN.to_vec();
+        known.extend(self.types.0.iter().map(|(n, _)| n.as_str()));
+        let hint = crate::diagnostics::closest(type_name, &known).map_or(String::new(), |b| format!("did you mean `{b}`? "));
+        self.error(
+            name,
+            format!("field `{owner}.{name}` has unknown type `{type_name}`"),
+            &format!("{hint}use {}, or a name under `types:`", BUILT_IN.join(", ")),
+        );
+        None
+    }
+
+    fn enum_values(&mut self, owner: &str, name: &str, values: Option<&Value>) -> Option<Vec<EnumValue>> {
+        let pair = |k: &Value, v: Option<&Value>| {
+            let value = k.as_str()?.to_string();
+            let label = v.and_then(Value::as_str).map_or_else(|| value.clone(), str::to_string);
+            Some(EnumValue { value, label })
+        };
+        let list: Option<Vec<EnumValue>> = match values {
+            Some(Value::Sequence(items)) => items.iter().map(|k| pair(k, None)).collect(),
+            Some(Value::Mapping(map)) => map.iter().map(|(k, v)| pair(k, Some(v))).collect(),
+            _ => None,
+        };
+        if list.as_ref().is_none_or(Vec::is_empty) {
+            self.error(
+                name,
+                format!("field `{owner}.{name}`: an enum needs `values`"),
+                "give a list of strings, or a mapping value → label",
+            );
+            return None;
+        }
+        list
+    }
+
+    fn check_kinds(&mut self, kinds: &[Kind]) {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name.as_str()).collect();
+        for kind in kinds {
+            self.check_kind(kind, &names);
+        }
+        for (i, kind) in kinds.iter().enumerate() {
+            if kinds[..i].iter().any(|k| k.folder == kind.folder) {
+                self.error(&kind.name, format!("two kinds use the folder `{}`", kind.folder), "give every kind its own folder");
+            }
+        }
+    }
+
+    fn check_kind(&mut self, kind: &Kind, names: &[&str]) {
+        if kind.field(&kind.title_field).is_none() {
+            self.error(
+                &kind.name,
+                format!("kind `{}` has no field `{}` to use as title", kind.name, kind.title_field),
+                "declare a `title` field or set `title_field`",
+            );
+        }
+        if !kind.folder.is_empty() && !crate::slug::is_slug(&kind.folder) {
+            self.error(
+                &kind.name,
+                format!("kind `{}`: folder `{}` is not a slug", kind.name, kind.folder),
+                "use lowercase letters, digits and dashes",
+            );
+        }
+        super::for_each_ref(&kind.fields, &mut |target| {
+            if !names.contains(&target) {
+                self.error(
+                    &kind.name,
+                    format!("kind `{}` refers to unknown kind `{target}`", kind.name),
+                    "declare that kind under `kinds:`",
+                );
+            }
+        });
+    }
+}
+
+/// The built-in field types.
+const BUILT_IN: [&str; 13] =
+    ["string", "text", "number", "integer", "bool", "date", "url", "color", "source_file", "enum", "list", "ref", "object"];

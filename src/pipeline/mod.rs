@@ -1,0 +1,254 @@
+//! The pipeline: the stages every command runs, in order.
+//!
+//! ```text
+//! load ─────────────► Loaded { site: Site { config, pages, graph }, theme, warnings }
+//!   config   site.yaml → typed schema (kinds, fields, roles, hub)
+//!   content  content/**/*.md → validated pages
+//!   graph    references and links → edges, backlinks, related hubs
+//!   theme    templates, static files, UI strings
+//! views ────────────► Order + ViewBuilder: typed views, `site` set in the templates
+//! write ────────────► pages, listings, special pages, sitemap   (render::Writer)
+//! print ────────────► the print page in parts
+//! index ────────────► search bundles (search), from the pages' views
+//! copy_static ──────► the theme's and the site's static files
+//! ```
+//!
+//! Each command calls the stages it needs and nothing else:
+//! [`build`] all of them; [`build_without_search`] all but `index`;
+//! [`check`] all but `index`, into a sink that keeps nothing;
+//! `serve` a [`Session`] (all but `print` and `index`, then incremental
+//! updates) and, in the background, [`index_and_print`]. Every stage
+//! reports all the problems it finds; the pipeline stops after `load` when
+//! it found errors, and fails at the end when any later stage did, so one
+//! run shows every mistake. The files go to the caller's [`Sink`] as they
+//! are made; nothing is written to disk here.
+
+mod session;
+
+pub use session::{Rendered, Session};
+
+use crate::config::{self, Config};
+use crate::content::{self, Page, PageIdx};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::files::{self, OutputFile, Sink};
+use crate::graph::Graph;
+use crate::render::views::SiteView;
+use crate::render::{Order, TemplateFailure, Theme, ViewBuilder, Writer, theme};
+use crate::search::{self, BundleCache, IndexStats};
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site folder (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Overrides `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+}
+
+/// The site's content, validated and linked.
+#[derive(Debug)]
+pub struct Site {
+    /// The validated configuration.
+    pub config: Config,
+    /// The pages.
+    pub pages: Vec<Page>,
+    /// The content graph.
+    pub graph: Graph,
+}
+
+/// What [`load`] hands on: the site, its theme, and the warnings so far.
+pub struct Loaded {
+    /// The content.
+    pub site: Site,
+    /// The theme.
+    pub theme: Theme,
+    /// Warnings of the stages so far (errors stop the pipeline instead).
+    pub warnings: Diagnostics,
+}
+
+/// What a build made.
+#[derive(Debug)]
+pub struct Report {
+    /// Pages built.
+    pub pages: usize,
+    /// Warnings.
+    pub warnings: Diagnostics,
+    /// What the search index took, when it was built.
+    pub search: Option<IndexStats>,
+}
+
+/// Stage 1: config, content, graph and theme. Stops here when any has errors.
+pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
+    let mut config = config::load(&options.root)?;
+    if let Some(base) = &options.base_url {
+        config.base_url = config::normalise_base_url(base);
+    }
+    let (pages, mut diagnostics) = content::load(&options.root, &config);
+    let (graph, graph_diagnostics) = Graph::build(&pages, &config);
+    diagnostics.extend(graph_diagnostics);
+    match theme::load(&options.root, &config) {
+        Ok(theme) if !diagnostics.has_errors() => Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics }),
+        Ok(_) => Err(diagnostics),
+        Err(theme_diagnostics) => {
+            diagnostics.extend(theme_diagnostics);
+            Err(diagnostics)
+        }
+    }
+}
+
+/// Stage 2: the views of `site` in listing `order`; sets the templates'
+/// site-wide values, then hands a writer of those views to `write`.
+pub fn with_writer<R>(site: &Site, theme: &mut Theme, order: &Order, write: impl FnOnce(&Writer<'_>, &SiteView) -> R) -> R {
+    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order);
+    let site_view = views.site_view();
+    theme.templates.set_site(&site_view);
+    let writer = Writer::new(&views, &theme.templates);
+    write(&writer, &site_view)
+}
+
+/// Everything: pages, listings, print page, search index and static files.
+pub fn build(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
+    let Loaded { site, mut theme, warnings } = load(options)?;
+    let order = Order::new(&site.config, &site.pages);
+    let (failures, search) = with_writer(&site, &mut theme, &order, |writer, _| {
+        let mut failures = writer.site_files(sink);
+        failures.extend(writer.print(sink));
+        let (indexed, page_failures) = index_rendering_pages(writer, None, sink);
+        failures.extend(page_failures);
+        (failures, indexed)
+    });
+    finish(&site, &theme, warnings, failures, search, sink)
+}
+
+/// Everything but the search index: a faster build for previews.
+pub fn build_without_search(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
+    let Loaded { site, mut theme, warnings } = load(options)?;
+    let order = Order::new(&site.config, &site.pages);
+    let failures = with_writer(&site, &mut theme, &order, |writer, _| {
+        let mut failures = write_pages(writer, sink);
+        failures.extend(writer.site_files(sink));
+        failures.extend(writer.print(sink));
+        failures
+    });
+    finish(&site, &theme, warnings, failures, Ok(None), sink)
+}
+
+/// Every stage but the search index, keeping no file: `Ok` holds the warnings.
+pub fn check(options: &Options) -> Result<Diagnostics, Diagnostics> {
+    build_without_search(options, &files::discard).map(|report| report.warnings)
+}
+
+/// The print page and the search index, without writing the pages (`serve`
+/// serves those from its [`Session`]); bundles whose pages did not change
+/// come from `cache`.
+pub fn index_and_print(options: &Options, cache: &BundleCache, sink: Sink<'_>) -> Result<Report, Diagnostics> {
+    let Loaded { site, mut theme, warnings } = load(options)?;
+    let order = Order::new(&site.config, &site.pages);
+    let (failures, search) = with_writer(&site, &mut theme, &order, |writer, _| {
+        let failures = writer.print(sink);
+        let docs_of = |indices: &[PageIdx]| -> Vec<search::SearchDoc> {
+            use rayon::prelude::*;
+            let views = writer.views();
+            indices.par_iter().map(|&i| search::document::of_page(views, i, &views.page_view(i))).collect()
+        };
+        (failures, index(writer, &docs_of, Some(cache), sink))
+    });
+    let (pages, warnings) = finish_without_static(&site, warnings, failures)?;
+    let search = search.map_err(|d| Diagnostics::from(*d))?;
+    Ok(Report { pages, warnings, search })
+}
+
+/// Stage `write`: every page.
+pub fn write_pages(writer: &Writer<'_>, sink: Sink<'_>) -> Vec<TemplateFailure> {
+    let all: Vec<PageIdx> = (0..writer.views().pages().len()).collect();
+    writer.pages(&all, sink, &|_, _| ()).1
+}
+
+/// Stage `index`, with the pages written as it goes: each bundle's pages are
+/// rendered just before the bundle is indexed, so the search documents of
+/// only the bundles in progress are held.
+fn index_rendering_pages(
+    writer: &Writer<'_>,
+    cache: Option<&BundleCache>,
+    sink: Sink<'_>,
+) -> (Result<Option<IndexStats>, Box<Diagnostic>>, Vec<TemplateFailure>) {
+    let failed = Mutex::new(Vec::new());
+    let docs_of = |indices: &[PageIdx]| {
+        let (docs, failures) = writer.pages(indices, sink, &|i, view| search::document::of_page(writer.views(), i, &view));
+        failed.lock().unwrap_or_else(PoisonError::into_inner).extend(failures);
+        docs
+    };
+    let indexed = index(writer, &docs_of, cache, sink);
+    (indexed, failed.into_inner().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// Stage `index`: the search bundles of every page, whose documents `docs_of` makes.
+fn index(
+    writer: &Writer<'_>,
+    docs_of: &(dyn Fn(&[PageIdx]) -> Vec<search::SearchDoc> + Sync),
+    cache: Option<&BundleCache>,
+    sink: Sink<'_>,
+) -> Result<Option<IndexStats>, Box<Diagnostic>> {
+    let views = writer.views();
+    let config = views.config();
+    let count = views.pages().len();
+    search::index_pages_into(count, &config.language, config.search.shard_pages, docs_of, cache, sink)
+        .map(Some)
+        .map_err(|e| Box::new(index_error(views.pages(), &e)))
+}
+
+/// A failed search index, placed at the page Pagefind failed on where it says which.
+fn index_error(pages: &[Page], e: &search::IndexError) -> Diagnostic {
+    let page = e.url.as_ref().and_then(|url| pages.iter().find(|p| &p.url == url));
+    let location = page.map_or_else(|| Location::new(config::CONFIG_FILE, 1, 1), |p| Location::new(&p.path, 1, 1));
+    Diagnostic::error(location, format!("the search index could not be built: {}", e.message))
+        .with_help("build with --no-search to get the site without search meanwhile, and report the problem")
+}
+
+/// Stage `copy_static`: the theme's and the site's static files.
+pub fn copy_static(theme: &Theme, sink: Sink<'_>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for (rel, path) in &theme.static_files {
+        match std::fs::read(path) {
+            Ok(bytes) => sink(OutputFile { path: rel.clone(), bytes }),
+            Err(e) => {
+                let loc = Location::new(format!("static/{rel}"), 1, 1);
+                diagnostics.push(Diagnostic::error(loc, format!("cannot read static file: {e}")).with_help("check the file's permissions"));
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The end of a build: static files, then every problem of every stage at once.
+fn finish(
+    site: &Site,
+    theme: &Theme,
+    warnings: Diagnostics,
+    failures: Vec<TemplateFailure>,
+    search: Result<Option<IndexStats>, Box<Diagnostic>>,
+    sink: Sink<'_>,
+) -> Result<Report, Diagnostics> {
+    let (pages, mut diagnostics) = finish_without_static(site, warnings, failures).unwrap_or_else(|d| (0, d));
+    diagnostics.extend(copy_static(theme, sink));
+    let search = search.unwrap_or_else(|d| {
+        diagnostics.push(*d);
+        None
+    });
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Report { pages, warnings: diagnostics, search })
+}
+
+/// The page count and the warnings with the template failures reported; `Err` when any is an error.
+fn finish_without_static(
+    site: &Site,
+    mut warnings: Diagnostics,
+    failures: Vec<TemplateFailure>,
+) -> Result<(usize, Diagnostics), Diagnostics> {
+    warnings.extend(TemplateFailure::report(failures));
+    if warnings.has_errors() { Err(warnings) } else { Ok((site.pages.len(), warnings)) }
+}

@@ -1,0 +1,136 @@
+//! Listing order: the pages of each kind in the order listings, previous/next
+//! links, backlinks and the print page show them — by the kind's `sort`
+//! field, then by title, numbers by value and Danish letters last.
+//!
+//! The incremental session keeps an [`Order`] between edits and sorts again
+//! only the kinds whose pages changed what they are sorted by.
+
+use crate::config::{Config, Kind};
+use crate::content::{Page, PageIdx};
+
+/// The pages of every kind in listing order, and each page's place in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    by_kind: Vec<Vec<PageIdx>>,
+    rank: Vec<usize>,
+}
+
+impl Order {
+    /// The listing order of `pages`.
+    pub fn new(config: &Config, pages: &[Page]) -> Order {
+        let by_kind = config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
+        Order::from_lists(by_kind, pages.len())
+    }
+
+    fn from_lists(by_kind: Vec<Vec<PageIdx>>, pages: usize) -> Order {
+        let mut rank = vec![0; pages];
+        for order in &by_kind {
+            for (pos, &i) in order.iter().enumerate() {
+                rank[i] = pos;
+            }
+        }
+        Order { by_kind, rank }
+    }
+
+    /// Sorts the pages of kind `k` again, after some of them changed.
+    pub fn resort(&mut self, k: usize, config: &Config, pages: &[Page]) {
+        self.by_kind[k] = sorted_pages(pages, k, &config.kinds[k]);
+        for (pos, &i) in self.by_kind[k].iter().enumerate() {
+            self.rank[i] = pos;
+        }
+    }
+
+    /// The pages of kind `k`, in listing order.
+    pub fn of_kind(&self, k: usize) -> &[PageIdx] {
+        &self.by_kind[k]
+    }
+
+    /// Every page, kind by kind, each kind in listing order.
+    pub fn all(&self) -> impl Iterator<Item = PageIdx> + '_ {
+        self.by_kind.iter().flatten().copied()
+    }
+
+    /// Page `i`'s place in its kind's listing.
+    pub fn rank(&self, i: PageIdx) -> usize {
+        self.rank[i]
+    }
+
+    /// Page `i`'s previous and next page in its kind's listing.
+    pub fn neighbours(&self, i: PageIdx, kind: usize) -> (Option<PageIdx>, Option<PageIdx>) {
+        let order = &self.by_kind[kind];
+        let pos = self.rank[i];
+        (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied())
+    }
+
+    /// Every page's previous and next page, by page index.
+    pub fn neighbour_pairs(&self) -> Vec<(Option<PageIdx>, Option<PageIdx>)> {
+        let mut pairs = vec![(None, None); self.rank.len()];
+        for order in &self.by_kind {
+            for (pos, &i) in order.iter().enumerate() {
+                pairs[i] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
+            }
+        }
+        pairs
+    }
+}
+
+/// The pages of kind `k` in listing order.
+fn sorted_pages(pages: &[Page], k: usize, kind: &Kind) -> Vec<PageIdx> {
+    let mut list: Vec<PageIdx> = (0..pages.len()).filter(|&i| pages[i].kind == k).collect();
+    let key = |i: &PageIdx| {
+        let p = &pages[*i];
+        let sort = kind.sort.as_ref().and_then(|f| p.fields.get(f));
+        (sort.is_none(), sort.map(|v| natural_key(&v.plain())).unwrap_or_default(), natural_key(&p.title))
+    };
+    list.sort_by_cached_key(key);
+    list
+}
+
+/// A sort key that orders numbers by value (`5.2` before `5.16`) and Danish letters last (`æ ø å`).
+pub fn natural_key(text: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_ascii_digit() {
+            let mut n = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n.push(d);
+                chars.next();
+            }
+            out.push((n.parse().unwrap_or(u64::MAX), String::new()));
+        } else {
+            let mut s = String::new();
+            while let Some(&d) = chars.peek().filter(|d| !d.is_ascii_digit()) {
+                s.extend(d.to_lowercase().map(danish_last));
+                chars.next();
+            }
+            out.push((0, s));
+        }
+    }
+    out
+}
+
+/// `æ ø å` mapped past `z`, in that order.
+fn danish_last(c: char) -> char {
+    match c {
+        'æ' => '{',
+        'ø' => '|',
+        'å' => '}',
+        c => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_key;
+
+    #[test]
+    fn natural_order_puts_numbers_by_value_and_danish_letters_last() {
+        let mut v = vec!["5.16", "5.2", "1.1"];
+        v.sort_by_key(|s| natural_key(s));
+        assert_eq!(v, ["1.1", "5.2", "5.16"]);
+        let mut w = vec!["Åben", "Zebra", "Ærø", "Øst"];
+        w.sort_by_key(|s| natural_key(s));
+        assert_eq!(w, ["Zebra", "Ærø", "Øst", "Åben"]);
+    }
+}

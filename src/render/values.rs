@@ -1,0 +1,81 @@
+//! Field values as templates see them: typed [`ValueView`]s, enum labels,
+//! and a figure's data drawn as a chart.
+
+use super::charts::{self, Datum};
+use super::views::{ChartView, ValueView};
+use crate::config::{EnumValue, FieldType, Kind, Role};
+use crate::content::{FieldValue, Page};
+use crate::html::escape;
+
+/// The allowed values of an enum field, or of a list of enums.
+pub fn enum_values(ty: &FieldType) -> Vec<EnumValue> {
+    match ty {
+        FieldType::Enum(values) => values.clone(),
+        FieldType::List { of, .. } => enum_values(of),
+        _ => Vec::new(),
+    }
+}
+
+/// The labels of the enum values in `value`.
+pub fn enum_labels(ty: &FieldType, value: Option<&FieldValue>) -> Vec<String> {
+    let values = enum_values(ty);
+    let label = |v: &str| values.iter().find(|e| e.value == v).map_or_else(|| v.to_string(), |e| e.label.clone());
+    match value {
+        Some(FieldValue::Enum(v)) => vec![label(v)],
+        Some(FieldValue::List(items)) => {
+            items.iter().filter_map(|i| if let FieldValue::Enum(v) = i { Some(label(v)) } else { None }).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `value` is, or contains, the enum value `wanted`.
+pub fn has_enum(value: Option<&FieldValue>, wanted: &str) -> bool {
+    match value {
+        Some(FieldValue::Enum(v)) => v == wanted,
+        Some(FieldValue::List(items)) => items.iter().any(|i| matches!(i, FieldValue::Enum(v) if v == wanted)),
+        _ => false,
+    }
+}
+
+/// A field value as text for the search index: HTML kept, links reduced to their titles.
+pub fn plain_html(value: &ValueView) -> String {
+    match value {
+        ValueView::Text { text } => format!("<p>{}</p>", escape(text)),
+        ValueView::Html { html } => html.clone(),
+        ValueView::Link { link } => format!("<p>{}</p>", escape(&link.title)),
+        ValueView::Enum { label, .. } => format!("<p>{}</p>", escape(label)),
+        ValueView::Url { .. } => String::new(),
+        ValueView::List { items } => items.iter().map(plain_html).collect(),
+        ValueView::Object { fields } => fields.values().map(plain_html).collect(),
+    }
+}
+
+/// The chart of a page whose kind gives a field the [`Role::Chart`], when the page has data.
+pub fn chart(page: &Page, kind: &Kind) -> Option<ChartView> {
+    let Some(FieldValue::List(items)) = page.value(kind, Role::Chart) else { return None };
+    let data: Vec<Datum> = items.iter().filter_map(datum).collect();
+    let series: Vec<String> = match page.value(kind, Role::ChartSeries) {
+        Some(FieldValue::List(s)) => s.iter().map(FieldValue::plain).collect(),
+        _ => Vec::new(),
+    };
+    let unit = page.value(kind, Role::ChartUnit).map(FieldValue::plain).unwrap_or_default();
+    let svg = charts::bar_chart(&page.title, &unit, &series, &data);
+    let mut header = vec![String::new()];
+    header.extend(if series.is_empty() { vec![unit.clone()] } else { series.clone() });
+    let rows =
+        data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| charts::format_number(*v))).collect()).collect();
+    Some(ChartView { svg, rows, header })
+}
+
+/// One item of chart data: an object with `label` and `value` or `values`.
+fn datum(item: &FieldValue) -> Option<Datum> {
+    let FieldValue::Object(map) = item else { return None };
+    let label = map.get("label")?.plain();
+    let values = match (map.get("value"), map.get("values")) {
+        (Some(FieldValue::Number(n)), _) => vec![*n],
+        (_, Some(FieldValue::List(vs))) => vs.iter().filter_map(|v| if let FieldValue::Number(n) = v { Some(*n) } else { None }).collect(),
+        _ => Vec::new(),
+    };
+    Some(Datum { label, values })
+}

@@ -1,0 +1,177 @@
+//! The page writer: typed views through the theme's Tera templates into
+//! files — pages, listings per kind and facet value, the special pages, the
+//! print page in parts, and `sitemap.xml`. Each file goes to the caller's
+//! [`Sink`] as soon as it is rendered; pages and listings render side by side.
+//! Failed renders come back as [`TemplateFailure`]s, for the caller to report
+//! once all are in.
+
+use super::theme::{TemplateFailure, Templates};
+use super::view::ViewBuilder;
+use super::views::{PageView, PrintPartView, PrintView};
+use crate::config::Kind;
+use crate::content::PageIdx;
+use crate::files::{OutputFile, Sink};
+use crate::html::escape;
+use rayon::prelude::*;
+
+/// Pages per part of the print page.
+pub const PRINT_PART_PAGES: usize = 1000;
+
+/// The site-relative folder of the search page.
+pub const SEARCH_PATH: &str = "soeg/";
+
+/// Site-relative folder of part `k` (from 0) of the print page: `print/`, `print/2/`, …
+fn print_path(k: usize) -> String {
+    if k == 0 { "print/".to_string() } else { format!("print/{}/", k + 1) }
+}
+
+/// Renders the views of one site through its templates.
+pub struct Writer<'a> {
+    views: &'a ViewBuilder<'a>,
+    templates: &'a Templates,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer of `views` through `templates` (whose `site` value is already set).
+    pub fn new(views: &'a ViewBuilder<'a>, templates: &'a Templates) -> Self {
+        Writer { views, templates }
+    }
+
+    /// The views this writer renders.
+    pub fn views(&self) -> &'a ViewBuilder<'a> {
+        self.views
+    }
+
+    /// Renders page `i` into its file; also returns its view.
+    pub fn page(&self, i: PageIdx) -> Result<(OutputFile, PageView), TemplateFailure> {
+        let page = &self.views.pages()[i];
+        let kind = &self.views.config().kinds[page.kind];
+        let view = self.views.page_view(i);
+        let template = self.template_of(page.url.is_empty(), kind);
+        let html = self.templates.render(&template, "page", &view, &page.path)?;
+        Ok((OutputFile::text(format!("{}index.html", page.url), html), view))
+    }
+
+    /// The template of a page: `index.html` for the front page, the kind's own, or `page.html`.
+    fn template_of(&self, front_page: bool, kind: &Kind) -> String {
+        if front_page && self.templates.has("index.html") {
+            return "index.html".into();
+        }
+        let own = format!("{}.html", kind.name);
+        if self.templates.has(&own) { own } else { "page.html".into() }
+    }
+
+    /// Renders the pages at `indices` side by side into `sink`; hands each
+    /// page's view to `then` and returns what it made, in the order of
+    /// `indices`, leaving out pages that failed.
+    pub fn pages<T: Send>(
+        &self,
+        indices: &[PageIdx],
+        sink: Sink<'_>,
+        then: &(dyn Fn(PageIdx, PageView) -> T + Sync),
+    ) -> (Vec<T>, Vec<TemplateFailure>) {
+        let results: Vec<Result<T, TemplateFailure>> = indices
+            .par_iter()
+            .map(|&i| {
+                let (file, view) = self.page(i)?;
+                sink(file);
+                Ok(then(i, view))
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(results.len());
+        let mut failures = Vec::new();
+        for r in results {
+            match r {
+                Ok(t) => kept.push(t),
+                Err(f) => failures.push(f),
+            }
+        }
+        (kept, failures)
+    }
+
+    /// Renders the listing of every kind `listed` says yes to, and a
+    /// listing per facet value of each, side by side.
+    pub fn listings(&self, listed: &(dyn Fn(usize) -> bool + Sync), sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let kinds = &self.views.config().kinds;
+        let listed: Vec<usize> = (0..kinds.len()).filter(|&k| !kinds[k].folder.is_empty() && listed(k)).collect();
+        let mut jobs = Vec::new();
+        for &k in &listed {
+            let facets = self.views.facets(k);
+            jobs.push((k, None, facets.clone()));
+            for def in kinds[k].fields.iter().filter(|d| d.facet) {
+                jobs.extend(super::values::enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)), facets.clone())));
+            }
+        }
+        jobs.into_par_iter()
+            .filter_map(|(k, facet, facets)| {
+                let (list, path) = self.views.listing(k, facet.as_ref().map(|(d, v)| (*d, v)), &facets);
+                let rendered = self.templates.render("list.html", "list", &list, &path);
+                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+            })
+            .collect()
+    }
+
+    /// Renders the pages that are not pages of the content: `404.html` and the search page.
+    pub fn specials(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let search = format!("{SEARCH_PATH}index.html");
+        let specials = [("404.html", "404.html"), ("search.html", search.as_str())];
+        specials
+            .iter()
+            .filter(|(template, _)| self.templates.has(template))
+            .filter_map(|(template, path)| {
+                let rendered = self.templates.render_plain(template, path);
+                rendered.map(|html| sink(OutputFile::text(*path, html))).err()
+            })
+            .collect()
+    }
+
+    /// Renders the print page — every page of the site, in listing order —
+    /// in parts of at most [`PRINT_PART_PAGES`] pages (`print/`, `print/2/`,
+    /// …), side by side, handing each part to `sink` as it is done: a large
+    /// site is never one enormous file, nor held in memory whole.
+    pub fn print(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        if !self.templates.has("print.html") {
+            return Vec::new();
+        }
+        let order: Vec<PageIdx> = self.views.order().all().collect();
+        let chunks: Vec<&[PageIdx]> = if order.is_empty() { vec![&order[..]] } else { order.chunks(PRINT_PART_PAGES).collect() };
+        let base = self.views.base();
+        let links: Vec<PrintPartView> =
+            (0..chunks.len()).map(|k| PrintPartView { number: k + 1, url: format!("{base}{}", print_path(k)), current: false }).collect();
+        chunks
+            .par_iter()
+            .enumerate()
+            .filter_map(|(k, chunk)| {
+                let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.views.print_view(i)).collect();
+                let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
+                let path = format!("{}index.html", print_path(k));
+                let rendered = self.templates.render_print(&pages, &parts, &path);
+                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+            })
+            .collect()
+    }
+
+    /// `sitemap.xml`: every page and listing, with absolute URLs when the base URL has a host.
+    pub fn sitemap(&self, sink: Sink<'_>) {
+        let config = self.views.config();
+        let root = if config.base_url.contains("://") { config.base_url.clone() } else { self.views.base().to_string() };
+        let mut xml =
+            String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut urls: Vec<String> = self.views.pages().iter().map(|p| p.url.clone()).collect();
+        urls.extend(config.kinds.iter().filter(|k| !k.folder.is_empty()).map(Kind::section_path));
+        urls.sort();
+        for url in urls {
+            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&format!("{root}{url}"))));
+        }
+        xml.push_str("</urlset>\n");
+        sink(OutputFile::text("sitemap.xml", xml));
+    }
+
+    /// Everything that is not a page of the content: listings, special pages and the sitemap.
+    pub fn site_files(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let mut failures = self.listings(&|_| true, sink);
+        failures.extend(self.specials(sink));
+        self.sitemap(sink);
+        failures
+    }
+}
