@@ -303,71 +303,99 @@ pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) 
             })
             .collect()
     };
-    let mut events = embed_blocks(escaped, resolve);
+    let events = embed_blocks(escaped, resolve);
     let heads = headings(events.iter());
-    let mut heading_index = 0;
-    let mut skip_wiki_text = false;
-    // For each open link: true when it was resolved, false when an <em> stands in for it.
-    let mut open_links: Vec<bool> = Vec::new();
-    let mut open_images: Vec<bool> = Vec::new();
-    let mut out_events = Vec::with_capacity(events.len());
-    for event in events.drain(..) {
-        match event {
-            Event::Start(Tag::Heading { level, classes, mut attrs, .. }) => {
-                let id = heads.get(heading_index).map(|h| CowStr::from(h.id.clone()));
-                heading_index += 1;
-                // `## Title {onmouseover=…}` would otherwise write the attribute as is.
-                if !allow_raw_html {
-                    attrs.clear();
-                }
-                out_events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let target = classify(&dest_url, link_type).ok();
-                let resolved = target.as_ref().and_then(|t| match t {
-                    LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new(), embed: None }),
-                    t => resolve(t),
-                });
-                match resolved {
-                    Some(r) => {
-                        let wiki_plain = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-                        open_links.push(true);
-                        out_events.push(Event::Start(Tag::Link { link_type, dest_url: r.url.into(), title, id }));
-                        if wiki_plain {
-                            out_events.push(Event::Text(r.title.into()));
-                            skip_wiki_text = true;
-                        }
-                    }
-                    None => {
-                        open_links.push(false);
-                        out_events.push(Event::Start(Tag::Emphasis));
-                    }
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                skip_wiki_text = false;
-                let resolved = open_links.pop().unwrap_or(true);
-                out_events.push(Event::End(if resolved { TagEnd::Link } else { TagEnd::Emphasis }));
-            }
-            Event::Text(_) | Event::Code(_) if skip_wiki_text => {}
-            Event::Start(Tag::Image { dest_url, .. }) if check_scheme(&dest_url).is_err() => {
-                open_images.push(false);
-                out_events.push(Event::Start(Tag::Emphasis));
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                open_images.push(true);
-                out_events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-            }
-            Event::End(TagEnd::Image) => {
-                let ok = open_images.pop().unwrap_or(true);
-                out_events.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis }));
-            }
-            other => out_events.push(other),
-        }
+    let mut rewriter = Rewriter {
+        resolve,
+        allow_raw_html,
+        heads: &heads,
+        heading_index: 0,
+        skip_wiki_text: false,
+        open_links: Vec::new(),
+        open_images: Vec::new(),
+    };
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        rewriter.rewrite(event, &mut out);
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out_events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
     (html, heads)
+}
+
+/// Maps an internal link to its URL, title and embed, if it resolves.
+pub type Resolver<'r> = &'r dyn Fn(&LinkTarget) -> Option<Resolved>;
+
+/// The second pass of [`render`]: heading ids, resolved links, and unsafe
+/// or unresolved links and images turned into emphasis.
+struct Rewriter<'r> {
+    resolve: Resolver<'r>,
+    allow_raw_html: bool,
+    heads: &'r [Heading],
+    heading_index: usize,
+    /// Inside a plain `[[id]]`, whose text is replaced by the target's title.
+    skip_wiki_text: bool,
+    /// For each open link: true when it was resolved, false when an `<em>` stands in for it.
+    open_links: Vec<bool>,
+    /// For each open image: true when it is kept, false when an `<em>` stands in for it.
+    open_images: Vec<bool>,
+}
+
+impl<'e> Rewriter<'_> {
+    fn rewrite(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
+        match event {
+            Event::Start(Tag::Heading { level, classes, mut attrs, .. }) => {
+                let id = self.heads.get(self.heading_index).map(|h| CowStr::from(h.id.clone()));
+                self.heading_index += 1;
+                // `## Title {onmouseover=…}` would otherwise write the attribute as is.
+                if !self.allow_raw_html {
+                    attrs.clear();
+                }
+                out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => self.link(link_type, &dest_url, title, id, out),
+            Event::End(TagEnd::Link) => {
+                self.skip_wiki_text = false;
+                let resolved = self.open_links.pop().unwrap_or(true);
+                out.push(Event::End(if resolved { TagEnd::Link } else { TagEnd::Emphasis }));
+            }
+            Event::Text(_) | Event::Code(_) if self.skip_wiki_text => {}
+            Event::Start(Tag::Image { dest_url, .. }) if check_scheme(&dest_url).is_err() => {
+                self.open_images.push(false);
+                out.push(Event::Start(Tag::Emphasis));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                self.open_images.push(true);
+                out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                let ok = self.open_images.pop().unwrap_or(true);
+                out.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis }));
+            }
+            other => out.push(other),
+        }
+    }
+
+    /// The start of a link: resolved to its URL (a plain `[[id]]` also gets
+    /// the target's title as text), or emphasis when it does not resolve.
+    fn link(&mut self, link_type: LinkType, dest_url: &str, title: CowStr<'e>, id: CowStr<'e>, out: &mut Vec<Event<'e>>) {
+        let target = classify(dest_url, link_type).ok();
+        let resolved = target.as_ref().and_then(|t| match t {
+            LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new(), embed: None }),
+            t => (self.resolve)(t),
+        });
+        let Some(r) = resolved else {
+            self.open_links.push(false);
+            out.push(Event::Start(Tag::Emphasis));
+            return;
+        };
+        self.open_links.push(true);
+        out.push(Event::Start(Tag::Link { link_type, dest_url: r.url.into(), title, id }));
+        if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
+            out.push(Event::Text(r.title.into()));
+            self.skip_wiki_text = true;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ pub enum NewError {
     },
     /// Writing failed.
     Io(String, io::Error),
+    /// The content folder could not be read through, so the id could not be checked.
+    Walk(String, walkdir::Error),
 }
 
 impl fmt::Display for NewError {
@@ -62,6 +64,10 @@ impl fmt::Display for NewError {
                 write!(f, "error: the id `{id}` is already used by `{path}`\n  help: ids are unique across the site; choose another title")
             }
             NewError::Io(path, e) => write!(f, "error: cannot write `{path}`: {e}"),
+            NewError::Walk(path, e) => write!(
+                f,
+                "error: cannot read `{path}` to check that the new page's id is free: {e}\n  help: check that the folder is readable"
+            ),
         }
     }
 }
@@ -88,7 +94,7 @@ pub fn create(root: &Path, kind_name: &str, title: &str) -> Result<NewPage, NewE
     if abs.exists() {
         return Err(NewError::Exists(rel));
     }
-    if let Some(path) = page_with_id(&root.join(CONTENT_DIR), &slug) {
+    if let Some(path) = page_with_id(&root.join(CONTENT_DIR), &slug).map_err(|e| walk_error(root, e))? {
         let path = crate::content::discover::relative(root, &path);
         return Err(NewError::IdTaken { id: slug, path });
     }
@@ -113,19 +119,35 @@ pub fn page_path(kind: &Kind, slug: &str) -> String {
     if kind.folder.is_empty() { format!("{CONTENT_DIR}/{slug}.md") } else { format!("{CONTENT_DIR}/{}/{slug}.md", kind.folder) }
 }
 
+fn walk_error(root: &Path, e: walkdir::Error) -> NewError {
+    let path = e.path().map_or_else(|| CONTENT_DIR.to_string(), |p| crate::content::discover::relative(root, p));
+    NewError::Walk(path, e)
+}
+
 /// A Markdown file under `content` whose page id (by file name) is `id`.
-fn page_with_id(content: &Path, id: &str) -> Option<PathBuf> {
-    walkdir::WalkDir::new(content).into_iter().filter_map(Result::ok).find_map(|entry| {
-        let path = entry.path();
-        if path.extension().is_none_or(|e| e != "md") {
-            return None;
+fn page_with_id(content: &Path, id: &str) -> Result<Option<PathBuf>, walkdir::Error> {
+    if !content.exists() {
+        return Ok(None);
+    }
+    for entry in walkdir::WalkDir::new(content) {
+        let entry = entry?;
+        if page_id(&entry).is_some_and(|page_id| page_id == id) {
+            return Ok(Some(entry.path().to_path_buf()));
         }
-        let stem = path.file_stem()?.to_str()?;
-        // `content/<folder>/<id>/index.md`, as discovery names pages.
-        let in_own_folder = stem == "index" && entry.depth() >= 3;
-        let page_id = if in_own_folder { path.parent()?.file_name()?.to_str()? } else { stem };
-        (page_id == id).then(|| path.to_path_buf())
-    })
+    }
+    Ok(None)
+}
+
+/// The id of the page a walked entry is, if it is a Markdown file.
+fn page_id(entry: &walkdir::DirEntry) -> Option<&str> {
+    let path = entry.path();
+    if path.extension().is_none_or(|e| e != "md") {
+        return None;
+    }
+    let stem = path.file_stem()?.to_str()?;
+    // `content/<folder>/<id>/index.md`, as discovery names pages.
+    let in_own_folder = stem == "index" && entry.depth() >= 3;
+    if in_own_folder { path.parent()?.file_name()?.to_str() } else { Some(stem) }
 }
 
 /// Writes `text` to a new file; fails if the file exists, even if it appeared just now.
@@ -288,9 +310,9 @@ source:  # påkrævet: a mapping with file, section
         fs::create_dir_all(content.join("cases/big")).unwrap();
         fs::write(content.join("cases/small.md"), "").unwrap();
         fs::write(content.join("cases/big/index.md"), "").unwrap();
-        assert!(page_with_id(&content, "small").is_some());
-        assert!(page_with_id(&content, "big").is_some());
-        assert!(page_with_id(&content, "index").is_none());
-        assert!(page_with_id(&content, "other").is_none());
+        assert!(page_with_id(&content, "small").expect("the content folder is readable").is_some());
+        assert!(page_with_id(&content, "big").expect("the content folder is readable").is_some());
+        assert!(page_with_id(&content, "index").expect("the content folder is readable").is_none());
+        assert!(page_with_id(&content, "other").expect("the content folder is readable").is_none());
     }
 }

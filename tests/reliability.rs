@@ -227,7 +227,8 @@ fn a_template_that_fails_to_render_names_it_and_leaves_the_output() {
     assert_eq!(run.stderr.matches("template error").count(), 1, "{}", run.stderr);
     assert_says(&run.stderr, "build failed with 1 error");
     assert_eq!(fingerprint(&run.out), before);
-    let site = site.file("templates/case.html", "{% extends \"base.html\" %}{% block main %}{{ page.link.title | nofilter }}{% endblock %}");
+    let site =
+        site.file("templates/case.html", "{% extends \"base.html\" %}{% block main %}{{ page.link.title | nofilter }}{% endblock %}");
     let run = site.build().failed();
     assert_says(&run.stderr, "error: templates/case.html:1:63: template error: Unknown filter `nofilter`");
     let site = site.file("templates/case.html", "{% if %}");
