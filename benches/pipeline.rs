@@ -26,7 +26,7 @@ mod sitegen;
 
 use criterion::Criterion;
 use ledestjerne::config;
-use ledestjerne::content::{self, Page, discover};
+use ledestjerne::content::{self, Page, PageIdx, discover};
 use ledestjerne::diagnostics::Diagnostics;
 use ledestjerne::files;
 use ledestjerne::graph::Graph;
@@ -85,7 +85,7 @@ fn fixture(pages: usize) -> Fixture {
 /// Every page's search document, the way the build makes them.
 fn search_docs(site: &Site, theme: &mut Theme) -> Vec<SearchDoc> {
     let order = Order::new(&site.config, &site.pages);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let all: Vec<PageIdx> = PageIdx::all(site.pages.len()).collect();
     let (docs, failures) = pipeline::with_writer(site, theme, &order, |writer, _| {
         writer.pages(&all, &files::discard, &|i, view| search::document::of_page(writer.views(), i, &view))
     });

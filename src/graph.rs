@@ -58,6 +58,8 @@ pub struct Graph {
     pub related: Vec<Vec<Relation>>,
 }
 
+crate::content::index_by_page!(BTreeSet<Edge>, Vec<Relation>, Scan);
+
 /// What [`Graph::replace_page`] replaced.
 #[derive(Debug)]
 pub struct Replaced {
@@ -72,14 +74,14 @@ impl Graph {
     pub fn build(pages: &[Page], config: &Config) -> (Graph, Diagnostics) {
         let allow_html = config.markdown.allow_raw_html;
         let scans: Vec<Scan> = pages.par_iter().map(|p| markdown::scan(&p.body, allow_html)).collect();
-        let by_id = pages.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        let by_path = pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)).collect();
+        let by_id = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.id.clone(), i)).collect();
+        let by_path = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.path.clone(), i)).collect();
         let mut graph = Graph { by_id, by_path, scans, ..Graph::default() };
         let results: Vec<(BTreeSet<Edge>, Diagnostics)> =
-            pages.par_iter().enumerate().map(|(i, page)| graph.edges_of(i, page, pages, config)).collect();
+            pages.par_iter().enumerate().map(|(i, page)| graph.edges_of(PageIdx(i), page, pages, config)).collect();
         let mut diagnostics = Diagnostics::new();
         graph.incoming = vec![BTreeSet::new(); pages.len()];
-        for (i, (edges, diags)) in results.into_iter().enumerate() {
+        for (i, (edges, diags)) in PageIdx::all(pages.len()).zip(results) {
             diagnostics.extend(diags);
             for edge in &edges {
                 if edge.page != i {
@@ -325,7 +327,7 @@ fn relations(pages: &[Page], config: &Config, graph: &Graph) -> Vec<Vec<Relation
     let Some(hub) = config.hub else { return vec![Vec::new(); pages.len()] };
     let is_hub = |p: PageIdx| pages[p].kind == hub;
     let mut shared: BTreeMap<(PageIdx, PageIdx), Vec<PageIdx>> = BTreeMap::new();
-    for (i, edges) in graph.outgoing.iter().enumerate() {
+    for (i, edges) in PageIdx::all(pages.len()).zip(&graph.outgoing) {
         if is_hub(i) {
             continue;
         }

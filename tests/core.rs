@@ -546,6 +546,7 @@ fn a_large_site_prints_in_linked_parts() {
 /// built from every page's document at once, file for file.
 #[test]
 fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
+    use ledestjerne::content::PageIdx;
     use ledestjerne::files::{self, OutputFile};
     use ledestjerne::pipeline::{self, Loaded, Options};
     use ledestjerne::render::Order;
@@ -577,7 +578,7 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
     assert!(!without_pages.iter().any(|f| f.path == case_file), "{case_file} rendered without pages");
 
     let order = Order::new(&site.config, &site.pages);
-    let all: Vec<usize> = (0..site.pages.len()).collect();
+    let all: Vec<PageIdx> = PageIdx::all(site.pages.len()).collect();
     let (docs, failures) = pipeline::with_writer(&site, &mut theme, &order, |writer, _| {
         writer.pages(&all, &files::discard, &|i, view| search::document::of_page(writer.views(), i, &view))
     });

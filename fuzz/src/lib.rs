@@ -8,7 +8,7 @@
 //! as a module and runs the same checks on a few thousand mutated content
 //! files, so the default `cargo test` exercises them on stable Rust too.
 
-use ledestjerne::config::{self, Config};
+use ledestjerne::config::{self, Config, KindIdx};
 use ledestjerne::content::discover::SourceFile;
 use ledestjerne::content::{self, Page};
 use ledestjerne::diagnostics::{Diagnostics, Severity};
@@ -220,7 +220,7 @@ fn theme_root() -> PathBuf {
 fn source_file(config: &Config, kind: usize, stem: &str) -> SourceFile {
     let folder = &config.kinds[kind].folder;
     let rel_path = if folder.is_empty() { format!("content/{stem}.md") } else { format!("content/{folder}/{stem}.md") };
-    SourceFile { abs_path: PathBuf::from(&rel_path), rel_path, stem: stem.to_string(), kind }
+    SourceFile { abs_path: PathBuf::from(&rel_path), rel_path, stem: stem.to_string(), kind: KindIdx(kind) }
 }
 
 fn source_file_at(config: &Config, rel_path: &str) -> SourceFile {
@@ -228,7 +228,7 @@ fn source_file_at(config: &Config, rel_path: &str) -> SourceFile {
     let folder = if parts.len() == 3 { parts[1] } else { "" };
     let kind = config.kinds.iter().position(|k| k.folder == folder).expect("a kind for the folder");
     let stem = parts[parts.len() - 1].trim_end_matches(".md");
-    SourceFile { abs_path: PathBuf::from(rel_path), rel_path: rel_path.to_string(), stem: stem.to_string(), kind }
+    SourceFile { abs_path: PathBuf::from(rel_path), rel_path: rel_path.to_string(), stem: stem.to_string(), kind: KindIdx(kind) }
 }
 
 /// Diagnostics about the fuzzed file point at a line of it (or one past its end).

@@ -39,8 +39,8 @@ pub struct Config {
     pub sources: BTreeMap<String, String>,
     /// Content kinds in declaration order.
     pub kinds: Vec<Kind>,
-    /// The kind (index in [`Config::kinds`]) whose pages are hubs (related hubs are computed for them).
-    pub hub: Option<usize>,
+    /// The kind whose pages are hubs (related hubs are computed for them).
+    pub hub: Option<KindIdx>,
     /// Search index options.
     pub search: SearchConfig,
 }
@@ -75,6 +75,31 @@ pub struct MarkdownConfig {
     /// Whether raw HTML in Markdown is passed through (off: it is an error).
     #[serde(default)]
     pub allow_raw_html: bool,
+}
+
+/// Index of a kind in [`Config::kinds`] (`config.kinds[k]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KindIdx(pub usize);
+
+impl std::ops::Index<KindIdx> for [Kind] {
+    type Output = Kind;
+    fn index(&self, k: KindIdx) -> &Kind {
+        &self[k.0]
+    }
+}
+
+impl std::ops::Index<KindIdx> for Vec<Kind> {
+    type Output = Kind;
+    fn index(&self, k: KindIdx) -> &Kind {
+        &self[k.0]
+    }
+}
+
+impl Config {
+    /// Every kind with its index, in declaration order.
+    pub fn kinds(&self) -> impl Iterator<Item = (KindIdx, &Kind)> {
+        self.kinds.iter().enumerate().map(|(k, kind)| (KindIdx(k), kind))
+    }
 }
 
 /// One kind of content.

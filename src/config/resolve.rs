@@ -4,7 +4,7 @@
 
 use super::raw::{Ordered, RawConfig, RawKind, RawType};
 use super::roles::{self, Roles};
-use super::{CONFIG_FILE, Config, EnumValue, FieldDef, FieldType, Kind, normalise_base_url};
+use super::{CONFIG_FILE, Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, normalise_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::yaml;
 use serde_norway::Value;
@@ -40,8 +40,8 @@ impl Resolver<'_> {
         })
     }
 
-    fn hub(&mut self, hub: &str, kinds: &[Kind]) -> Option<usize> {
-        let found = kinds.iter().position(|k| k.name == hub);
+    fn hub(&mut self, hub: &str, kinds: &[Kind]) -> Option<KindIdx> {
+        let found = kinds.iter().position(|k| k.name == hub).map(KindIdx);
         if found.is_none() {
             self.error("hub", format!("`hub: {hub}` is not a declared kind"), "name one of the kinds under `kinds:`");
         }

@@ -7,7 +7,7 @@
 //! case or Unicode normalisation — is reported naming both files.
 
 use super::{CONTENT_DIR, Page};
-use crate::config::Config;
+use crate::config::{Config, KindIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,7 @@ pub struct SourceFile {
     /// The id the file gives its page unless front matter overrides it.
     pub stem: String,
     /// Index of its kind in [`Config::kinds`].
-    pub kind: usize,
+    pub kind: KindIdx,
 }
 
 /// Walks `root/content` and returns its Markdown files with their kinds.
@@ -105,7 +105,7 @@ fn classify(root: &Path, path: &Path, config: &Config, diagnostics: &mut Diagnos
         [folder, rest @ ..] => (*folder, rest.to_vec()),
         [] => return None,
     };
-    let Some(kind) = config.kinds.iter().position(|k| k.folder == folder) else {
+    let Some(kind) = config.kinds.iter().position(|k| k.folder == folder).map(KindIdx) else {
         let known: Vec<_> = config.kinds.iter().filter(|k| !k.folder.is_empty()).map(|k| format!("{}/", k.folder)).collect();
         diagnostics.push(
             Diagnostic::error(Location::new(&rel_path, 1, 1), format!("`{folder}/` is not the folder of any kind in site.yaml"))
@@ -239,7 +239,7 @@ mod tests {
         let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 1);
         assert!(messages[0].starts_with("error: content/cases/y.md:1:1: not a regular file"), "{messages:?}");
-        let file = SourceFile { abs_path: fifo, rel_path: "content/cases/y.md".into(), stem: "y".into(), kind: 1 };
+        let file = SourceFile { abs_path: fifo, rel_path: "content/cases/y.md".into(), stem: "y".into(), kind: KindIdx(1) };
         assert!(read_text(&file).unwrap_err().message.starts_with("not a regular file"));
     }
 
@@ -250,12 +250,12 @@ mod tests {
             kind,
             path: path.into(),
             title: id.into(),
-            url: super::super::page_url(if kind == 0 { "" } else { "cases" }, id),
+            url: super::super::page_url(if kind == KindIdx(0) { "" } else { "cases" }, id),
             fields: Default::default(),
             body: String::new(),
             body_line: 4,
         };
-        let pages = [page("content/cases.md", "cases", 0), page("content/cases/a.md", "a", 1)];
+        let pages = [page("content/cases.md", "cases", KindIdx(0)), page("content/cases/a.md", "a", KindIdx(1))];
         let messages: Vec<String> = check_collisions(&pages, &config()).iter().map(ToString::to_string).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].contains("`content/cases.md` would be written to `/cases/`, where the list of Cases goes"), "{messages:?}");

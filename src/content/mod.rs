@@ -11,7 +11,7 @@ pub mod discover;
 pub mod frontmatter;
 pub mod validate;
 
-use crate::config::{Config, Kind, Role};
+use crate::config::{Config, Kind, KindIdx, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileDiagnostics, Location};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -20,16 +20,50 @@ use std::path::Path;
 /// Name of the folder holding the content, relative to the site root.
 pub const CONTENT_DIR: &str = "content";
 
-/// Index of a page in the site's page list.
-pub type PageIdx = usize;
+/// Index of a page in the site's page list (`pages[i]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageIdx(pub usize);
+
+impl PageIdx {
+    /// Every index of a list of `count` pages, in order.
+    pub fn all(count: usize) -> impl DoubleEndedIterator<Item = PageIdx> + ExactSizeIterator {
+        (0..count).map(PageIdx)
+    }
+}
+
+/// `per_page[i]` for lists with one entry per page, indexed by [`PageIdx`].
+macro_rules! index_by_page {
+    ($($t:ty),*) => {$(
+        impl std::ops::Index<$crate::content::PageIdx> for [$t] {
+            type Output = $t;
+            fn index(&self, i: $crate::content::PageIdx) -> &$t {
+                &self[i.0]
+            }
+        }
+        impl std::ops::Index<$crate::content::PageIdx> for Vec<$t> {
+            type Output = $t;
+            fn index(&self, i: $crate::content::PageIdx) -> &$t {
+                &self[i.0]
+            }
+        }
+        impl std::ops::IndexMut<$crate::content::PageIdx> for Vec<$t> {
+            fn index_mut(&mut self, i: $crate::content::PageIdx) -> &mut $t {
+                &mut self[i.0]
+            }
+        }
+    )*};
+}
+pub(crate) use index_by_page;
+
+index_by_page!(Page);
 
 /// One page of content, typed and validated.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Unique id across the site (file stem unless front matter sets `id`).
     pub id: String,
-    /// Index of the page's kind in [`Config::kinds`].
-    pub kind: usize,
+    /// The page's kind.
+    pub kind: KindIdx,
     /// Source path relative to the site root (`content/cases/x.md`).
     pub path: String,
     /// Display title.

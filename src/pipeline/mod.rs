@@ -162,7 +162,7 @@ pub fn index_and_print(options: &Options, cache: &BundleCache, sink: Sink<'_>) -
 
 /// Stage `write`: every page.
 pub fn write_pages(writer: &Writer<'_>, sink: Sink<'_>) -> Vec<TemplateFailure> {
-    let all: Vec<PageIdx> = (0..writer.views().pages().len()).collect();
+    let all: Vec<PageIdx> = PageIdx::all(writer.views().pages().len()).collect();
     writer.pages(&all, sink, &|_, _| ()).1
 }
 

@@ -22,7 +22,7 @@
 //! last good build.
 
 use super::{Loaded, Options, Site, copy_static, load, with_writer, write_pages};
-use crate::config::Role;
+use crate::config::{KindIdx, Role};
 use crate::content::{self, Page, PageIdx, discover};
 use crate::diagnostics::Diagnostics;
 use crate::files::{self, OutputFile};
@@ -264,11 +264,11 @@ struct Affected {
     /// Pages whose look elsewhere (title, summary, tags, colour, chart) changed.
     shown: BTreeSet<PageIdx>,
     /// Kinds whose listings must be rendered again.
-    listed: BTreeSet<usize>,
+    listed: BTreeSet<KindIdx>,
     /// Pages whose links must be checked again.
     recheck: BTreeSet<PageIdx>,
     /// Kinds whose listing order may have changed.
-    resort: BTreeSet<usize>,
+    resort: BTreeSet<KindIdx>,
 }
 
 impl Affected {
@@ -278,17 +278,17 @@ impl Affected {
         for &p in &self.shown {
             self.pages.insert(p);
             self.pages.extend(graph.incoming[p].iter().chain(&graph.outgoing[p]).map(|e| e.page));
-            let (prev, next) = neighbours[p];
+            let (prev, next) = neighbours[p.0];
             self.pages.extend(prev.into_iter().chain(next));
             self.listed.insert(pages[p].kind);
         }
-        for (i, (old, new)) in before.neighbours.iter().zip(neighbours).enumerate() {
+        for (i, (old, new)) in PageIdx::all(pages.len()).zip(before.neighbours.iter().zip(neighbours)) {
             if old != new {
                 self.pages.insert(i);
                 self.listed.insert(pages[i].kind);
             }
         }
-        for (i, (old, new)) in before.related.iter().zip(&graph.related).enumerate() {
+        for (i, (old, new)) in PageIdx::all(pages.len()).zip(before.related.iter().zip(&graph.related)) {
             if old != new {
                 self.pages.insert(i);
             }

@@ -5,7 +5,7 @@
 //! The incremental session keeps an [`Order`] between edits and sorts again
 //! only the kinds whose pages changed what they are sorted by.
 
-use crate::config::{Config, Kind};
+use crate::config::{Config, Kind, KindIdx};
 use crate::content::{Page, PageIdx};
 
 /// The pages of every kind in listing order, and each page's place in it.
@@ -18,7 +18,7 @@ pub struct Order {
 impl Order {
     /// The listing order of `pages`.
     pub fn new(config: &Config, pages: &[Page]) -> Order {
-        let by_kind = config.kinds.iter().enumerate().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
+        let by_kind = config.kinds().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
         Order::from_lists(by_kind, pages.len())
     }
 
@@ -26,23 +26,23 @@ impl Order {
         let mut rank = vec![0; pages];
         for order in &by_kind {
             for (pos, &i) in order.iter().enumerate() {
-                rank[i] = pos;
+                rank[i.0] = pos;
             }
         }
         Order { by_kind, rank }
     }
 
     /// Sorts the pages of kind `k` again, after some of them changed.
-    pub fn resort(&mut self, k: usize, config: &Config, pages: &[Page]) {
-        self.by_kind[k] = sorted_pages(pages, k, &config.kinds[k]);
-        for (pos, &i) in self.by_kind[k].iter().enumerate() {
-            self.rank[i] = pos;
+    pub fn resort(&mut self, k: KindIdx, config: &Config, pages: &[Page]) {
+        self.by_kind[k.0] = sorted_pages(pages, k, &config.kinds[k]);
+        for (pos, &i) in self.by_kind[k.0].iter().enumerate() {
+            self.rank[i.0] = pos;
         }
     }
 
     /// The pages of kind `k`, in listing order.
-    pub fn of_kind(&self, k: usize) -> &[PageIdx] {
-        &self.by_kind[k]
+    pub fn of_kind(&self, k: KindIdx) -> &[PageIdx] {
+        &self.by_kind[k.0]
     }
 
     /// Every page, kind by kind, each kind in listing order.
@@ -52,13 +52,13 @@ impl Order {
 
     /// Page `i`'s place in its kind's listing.
     pub fn rank(&self, i: PageIdx) -> usize {
-        self.rank[i]
+        self.rank[i.0]
     }
 
     /// Page `i`'s previous and next page in its kind's listing.
-    pub fn neighbours(&self, i: PageIdx, kind: usize) -> (Option<PageIdx>, Option<PageIdx>) {
-        let order = &self.by_kind[kind];
-        let pos = self.rank[i];
+    pub fn neighbours(&self, i: PageIdx, kind: KindIdx) -> (Option<PageIdx>, Option<PageIdx>) {
+        let order = &self.by_kind[kind.0];
+        let pos = self.rank[i.0];
         (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied())
     }
 
@@ -67,7 +67,7 @@ impl Order {
         let mut pairs = vec![(None, None); self.rank.len()];
         for order in &self.by_kind {
             for (pos, &i) in order.iter().enumerate() {
-                pairs[i] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
+                pairs[i.0] = (pos.checked_sub(1).map(|p| order[p]), order.get(pos + 1).copied());
             }
         }
         pairs
@@ -75,8 +75,8 @@ impl Order {
 }
 
 /// The pages of kind `k` in listing order.
-fn sorted_pages(pages: &[Page], k: usize, kind: &Kind) -> Vec<PageIdx> {
-    let mut list: Vec<PageIdx> = (0..pages.len()).filter(|&i| pages[i].kind == k).collect();
+fn sorted_pages(pages: &[Page], k: KindIdx, kind: &Kind) -> Vec<PageIdx> {
+    let mut list: Vec<PageIdx> = PageIdx::all(pages.len()).filter(|&i| pages[i].kind == k).collect();
     let key = |i: &PageIdx| {
         let p = &pages[*i];
         let sort = kind.sort.as_ref().and_then(|f| p.fields.get(f));

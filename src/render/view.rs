@@ -6,7 +6,7 @@
 use super::order::Order;
 use super::values::{chart, enum_labels, enum_values, has_enum};
 use super::views::*;
-use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, Role};
+use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
 use crate::content::{FieldValue, Page, PageIdx};
 use crate::graph::Graph;
 use crate::html::escape;
@@ -269,7 +269,7 @@ impl<'a> ViewBuilder<'a> {
 
     fn backlinks(&self, i: PageIdx) -> Vec<BacklinkGroup> {
         // Sets keyed by listing position: no duplicates, already in listing order.
-        let mut by_kind: BTreeMap<usize, BTreeSet<(usize, PageIdx)>> = BTreeMap::new();
+        let mut by_kind: BTreeMap<KindIdx, BTreeSet<(usize, PageIdx)>> = BTreeMap::new();
         for edge in &self.graph.incoming[i] {
             by_kind.entry(self.pages[edge.page].kind).or_default().insert((self.order.rank(edge.page), edge.page));
         }
@@ -377,7 +377,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The listing of kind `k`, or of its pages with one `facet` value, and its output path.
-    pub fn listing(&self, k: usize, facet: Option<(&FieldDef, &EnumValue)>, facets: &[FacetView]) -> (ListView, String) {
+    pub fn listing(&self, k: KindIdx, facet: Option<(&FieldDef, &EnumValue)>, facets: &[FacetView]) -> (ListView, String) {
         let kind = &self.config.kinds[k];
         let all = self.order.of_kind(k).iter();
         let Some((def, value)) = facet else {
@@ -406,7 +406,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The facets of kind `k`: each facet field with its values, their pages counted.
-    pub fn facets(&self, k: usize) -> Vec<FacetView> {
+    pub fn facets(&self, k: KindIdx) -> Vec<FacetView> {
         let kind = &self.config.kinds[k];
         let count =
             |def: &FieldDef, v: &str| self.order.of_kind(k).iter().filter(|&&i| has_enum(self.pages[i].fields.get(&def.name), v)).count();

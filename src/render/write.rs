@@ -8,7 +8,7 @@
 use super::theme::{TemplateFailure, Templates};
 use super::view::ViewBuilder;
 use super::views::{PageView, PrintPartView, PrintView};
-use crate::config::Kind;
+use crate::config::{Kind, KindIdx};
 use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 use crate::html::escape;
@@ -91,9 +91,10 @@ impl<'a> Writer<'a> {
 
     /// Renders the listing of every kind `listed` says yes to, and a
     /// listing per facet value of each, side by side.
-    pub fn listings(&self, listed: &(dyn Fn(usize) -> bool + Sync), sink: Sink<'_>) -> Vec<TemplateFailure> {
-        let kinds = &self.views.config().kinds;
-        let listed: Vec<usize> = (0..kinds.len()).filter(|&k| !kinds[k].folder.is_empty() && listed(k)).collect();
+    pub fn listings(&self, listed: &(dyn Fn(KindIdx) -> bool + Sync), sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let config = self.views.config();
+        let kinds = &config.kinds;
+        let listed: Vec<KindIdx> = config.kinds().filter(|(k, kind)| !kind.folder.is_empty() && listed(*k)).map(|(k, _)| k).collect();
         let mut jobs = Vec::new();
         for &k in &listed {
             let facets = self.views.facets(k);

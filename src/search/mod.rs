@@ -8,6 +8,7 @@ pub mod document;
 
 pub use document::{SearchDoc, folded_words, strip_tags};
 
+use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 
 /// Folder of the search bundle in the output.
@@ -31,7 +32,7 @@ pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<O
 /// Like [`index`], handing each file to `sink` as soon as its bundle is
 /// built, so the bundles are not all held in memory at once.
 pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: Sink<'_>) -> Result<(), IndexError> {
-    let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
+    let docs_of = |pages: &[PageIdx]| pages.iter().map(|&i| docs[i.0].clone()).collect();
     index_pages_into(docs.len(), lang, shard_pages, &docs_of, None, sink).map(|_| ())
 }
 
@@ -46,7 +47,7 @@ pub fn index_pages_into(
     count: usize,
     lang: &str,
     shard_pages: usize,
-    docs_of: &(dyn Fn(&[usize]) -> Vec<SearchDoc> + Sync),
+    docs_of: &(dyn Fn(&[PageIdx]) -> Vec<SearchDoc> + Sync),
     cache: Option<&BundleCache>,
     sink: Sink<'_>,
 ) -> Result<IndexStats, IndexError> {
@@ -161,9 +162,9 @@ fn fingerprint(lang: &str, pages: &[(String, String)]) -> u128 {
 /// to bundle K, not K runs of neighbours. Each bundle is then a sample of
 /// the whole site (all kinds), so its word statistics, and with them the
 /// scores the browser compares across bundles, match the others'.
-pub fn bundles(count: usize, shard_pages: usize) -> Vec<Vec<usize>> {
+pub fn bundles(count: usize, shard_pages: usize) -> Vec<Vec<PageIdx>> {
     let shards = count.div_ceil(shard_pages.max(1)).max(1);
-    (0..shards).map(|k| (k..count).step_by(shards).collect()).collect()
+    (0..shards).map(|k| (k..count).step_by(shards).map(PageIdx).collect()).collect()
 }
 
 /// Folder of bundle `k`: [`BUNDLE_DIR`], then `pagefind-1`, `pagefind-2`, …
@@ -239,7 +240,7 @@ mod tests {
 
     /// Builds the index of `docs` in bundles of 2 pages through `cache`.
     fn cached_index(docs: &[SearchDoc], cache: &BundleCache) -> (Vec<OutputFile>, IndexStats) {
-        let docs_of = |pages: &[usize]| pages.iter().map(|&i| docs[i].clone()).collect();
+        let docs_of = |pages: &[PageIdx]| pages.iter().map(|&i| docs[i.0].clone()).collect();
         let (files, stats) = crate::files::collect(|sink| index_pages_into(docs.len(), "da", 2, &docs_of, Some(cache), sink));
         (files, stats.expect("index"))
     }
