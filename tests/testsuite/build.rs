@@ -1,12 +1,10 @@
 //! The generator as an editor meets it: a small site goes in, and what comes
 //! out is either a cross-linked site or a list of problems with places.
 
-mod support;
-
+use crate::support::{self, REPO, Run, SiteTest, files_under, fingerprint};
 use insta::assert_snapshot;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::{REPO, Run, SiteTest, files_under, fingerprint};
 
 // ---------- fixtures ----------
 
