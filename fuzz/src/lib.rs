@@ -4,9 +4,10 @@
 //! promise: a panic inside the generator, a diagnostic that points outside
 //! its file, a page that passed validation but cannot be rendered, or output
 //! HTML with markup the content did not ask for (a script, an event-handler
-//! attribute, a `javascript:` link). `tests/reliability.rs` includes this file
-//! as a module and runs the same checks on a few thousand mutated content
-//! files, so the default `cargo test` exercises them on stable Rust too.
+//! attribute, a `javascript:` link). `tests/testsuite/reliability.rs`
+//! includes this file as a module and runs the same checks on a few thousand
+//! mutated content files, so the default `cargo test` exercises them on
+//! stable Rust too.
 
 use ledestjerne::config::{self, Config, KindIdx};
 use ledestjerne::content::discover::SourceFile;

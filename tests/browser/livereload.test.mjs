@@ -19,7 +19,7 @@ const artifacts = path.join(repo, 'tests', 'artifacts');
 const WAIT = 20000;
 
 // The small schema the Rust serve and watch tests use too.
-const SITE_YAML = fs.readFileSync(path.join(repo, 'tests', 'live_server', 'site.yaml'), 'utf8');
+const SITE_YAML = fs.readFileSync(path.join(repo, 'tests', 'testsuite', 'support', 'live_site.yaml'), 'utf8');
 
 const NOTE = 'content/noter/foerste.md';
 const note = (extra, body) => `---\ntitle: "Første note"\n${extra}---\n${body}\n`;

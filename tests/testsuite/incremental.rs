@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-mod support;
-use support::{REPO, Rng, copy_dir};
+use crate::support::{REPO, Rng, copy_dir};
 
 /// The course site in a temporary folder, with its content files.
 struct Course {

@@ -5,9 +5,8 @@
 //! Requests go over plain TCP so that paths reach the server exactly as
 //! written (an HTTP client library would normalise `/../` away).
 
-mod live_server;
-
-use live_server::{Events, FIRST_NOTE, REPO, SITE_YAML, Server, Site, free_port, get, wait_until};
+use crate::support::REPO;
+use crate::support::live_server::{Events, FIRST_NOTE, SITE_YAML, Server, Site, free_port, get, wait_until};
 use std::fs;
 use std::net::TcpListener;
 use std::path::Path;

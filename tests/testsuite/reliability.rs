@@ -3,17 +3,14 @@
 //! behind. Each test asserts on what a user sees: the exit code, the message
 //! on stderr (with its file) and the output folder.
 
-mod support;
-
-#[path = "../fuzz/src/lib.rs"]
-#[allow(dead_code, reason = "the fuzz targets' checks, shared with this file's random-input test")]
+#[path = "../../fuzz/src/lib.rs"]
 mod fuzz_checks;
 
+use crate::support::{self, REPO, Rng, SiteTest, files_under, fingerprint};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{REPO, Rng, SiteTest, files_under, fingerprint};
 
 // ---------- fixtures ----------
 

@@ -1,11 +1,13 @@
-//! `SiteTest`: a small site in a temporary folder, built by the real binary.
+//! Helpers shared by the tests. `SiteTest`: a small site in a temporary
+//! folder, built by the real binary.
 //!
 //! A test writes the pages it is about, runs `build` or `check` the way an
 //! editor would, and asserts on what the editor sees: the exit status, the
 //! messages on stderr (with the temporary folder shown as `[ROOT]`, so they can
-//! be snapshot-tested) and the HTML of the output.
+//! be snapshot-tested) and the HTML of the output. The `serve` and watch-mode
+//! tests run the server through [`live_server`].
 
-#![allow(dead_code, reason = "each test binary uses a different part of the builder")]
+pub mod live_server;
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -15,6 +17,8 @@ use std::rc::Rc;
 
 /// The repository root: the bundled course site and the default theme live here.
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
+/// The `ledestjerne` binary the tests run.
+pub const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
 
 /// A schema with one kind of each shape the generator knows: top-level pages,
 /// actors (the hub kind), cases (references, a list of references, an enum
@@ -138,23 +142,18 @@ impl SiteTest {
         self.run(&all)
     }
 
-    /// `ledestjerne check`.
-    pub fn check(&self) -> Run {
-        self.run(&["check"])
-    }
-
     /// Runs the binary on this site with `args` after `--root`.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run { site: Some(Rc::clone(&self.dir)), ..run_binary(self.root(), args) }
+        Run { _site: Some(Rc::clone(&self.dir)), ..run_binary(self.root(), args) }
     }
 }
 
 /// Runs `ledestjerne --root <root> <args>`.
 pub fn run_binary(root: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_ledestjerne")).arg("--root").arg(root).args(args).output().expect("run ledestjerne");
+    let output = Command::new(BIN).arg("--root").arg(root).args(args).output().expect("run ledestjerne");
     let out = output_dir(root, args);
     let stderr = String::from_utf8_lossy(&output.stderr).replace(&root.display().to_string(), "[ROOT]");
-    Run { code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned(), stderr, out, site: None }
+    Run { code: output.status.code(), stdout: String::from_utf8_lossy(&output.stdout).into_owned(), stderr, out, _site: None }
 }
 
 fn output_dir(root: &Path, args: &[&str]) -> PathBuf {
@@ -174,7 +173,7 @@ pub struct Run {
     /// The output folder of a build.
     pub out: PathBuf,
     /// Keeps a [`SiteTest`]'s folder alive while its output is read.
-    site: Option<Rc<tempfile::TempDir>>,
+    _site: Option<Rc<tempfile::TempDir>>,
 }
 
 impl Run {

@@ -2,31 +2,38 @@
 //! on a small site in a temporary folder, plain-TCP requests (sent byte for
 //! byte, so paths reach the server exactly as written), the live-reload
 //! event stream, and counting the rebuilds in the server's log.
+//!
+//! # Sharing the user's inotify instances
+//!
+//! A user may hold only so many inotify instances at once
+//! (`fs.inotify.max_user_instances`), and one test uses them all up on
+//! purpose (`watch_limit`). The tests run in parallel threads of one
+//! process, so every other watcher started meanwhile would be refused one.
+//! [`INOTIFY`] orders them: every [`Server`] holds a shared claim on it for
+//! as long as it runs, taken where the server is started, so no test can
+//! forget it; a test's own watcher ([`Server::watch`]) borrows a running
+//! server and so its claim. The test that uses the instances up holds the
+//! exclusive claim ([`ExclusiveInotify`]) until its own server has started
+//! watching.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the helpers")]
-
-#[path = "../support/mod.rs"]
-mod support;
-
+use super::{BIN, REPO, copy_dir};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::cell::RefCell;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::marker::PhantomData;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
-use support::copy_dir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
-/// The repository root, for the default theme.
-pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// Longest wait for a page or a log line: the machines that run the tests
 /// may be slow and busy.
 pub const WAIT: Duration = Duration::from_secs(60);
 
 /// The `site.yaml` of [`Site::new`], shared with the live-reload browser test.
-pub const SITE_YAML: &str = include_str!("site.yaml");
+pub const SITE_YAML: &str = include_str!("live_site.yaml");
 
 /// The note every site starts with.
 pub const FIRST_NOTE: &str = "content/noter/foerste.md";
@@ -90,6 +97,93 @@ pub fn wait_until(what: &str, log: impl Fn() -> String, mut check: impl FnMut() 
     }
 }
 
+/// This process's claims on the user's inotify instances (see the module
+/// documentation): shared by the servers, exclusive while a test uses the
+/// instances up.
+///
+/// Unlike `std::sync::RwLock`, which on Linux makes new readers wait while a
+/// writer waits, a shared claim waits only while the exclusive claim is
+/// held, so a test may run two servers at once without waiting for itself.
+static INOTIFY: Claims = Claims { state: Mutex::new(ClaimState { shared: 0, exclusive: false }), changed: Condvar::new() };
+
+/// Claims on a resource: any number shared, or one exclusive.
+struct Claims {
+    state: Mutex<ClaimState>,
+    /// Signalled whenever a claim is let go of.
+    changed: Condvar,
+}
+
+struct ClaimState {
+    /// How many shared claims are held.
+    shared: usize,
+    /// Whether the exclusive claim is held.
+    exclusive: bool,
+}
+
+impl Claims {
+    /// Waits until the claim can be had, and takes it.
+    fn claim(&self, exclusive: bool) -> InotifyClaim {
+        // The lock is never held across a panic, but a poisoned state is still right.
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state =
+            self.changed.wait_while(state, |s| s.exclusive || (exclusive && s.shared > 0)).unwrap_or_else(PoisonError::into_inner);
+        if exclusive {
+            state.exclusive = true;
+        } else {
+            state.shared += 1;
+        }
+        InotifyClaim { exclusive }
+    }
+
+    /// Applies `change` to the state and wakes those waiting for a claim.
+    fn update(&self, change: impl FnOnce(&mut ClaimState)) {
+        change(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner));
+        self.changed.notify_all();
+    }
+}
+
+/// A claim on [`INOTIFY`], held by a [`Server`]; let go of when dropped,
+/// also when the test fails.
+struct InotifyClaim {
+    exclusive: bool,
+}
+
+impl InotifyClaim {
+    /// A shared claim; waits while a test holds the exclusive one.
+    fn shared() -> InotifyClaim {
+        INOTIFY.claim(false)
+    }
+
+    /// Makes an exclusive claim shared, in one step.
+    fn share(&mut self) {
+        if self.exclusive {
+            self.exclusive = false;
+            INOTIFY.update(|s| {
+                s.exclusive = false;
+                s.shared += 1;
+            });
+        }
+    }
+}
+
+impl Drop for InotifyClaim {
+    fn drop(&mut self) {
+        let exclusive = self.exclusive;
+        INOTIFY.update(|s| if exclusive { s.exclusive = false } else { s.shared -= 1 });
+    }
+}
+
+/// The exclusive claim on the user's inotify instances: while it is held,
+/// no server started by another test runs, and none starts.
+pub struct ExclusiveInotify(InotifyClaim);
+
+impl ExclusiveInotify {
+    /// Waits until the servers of other tests have stopped, and takes the claim.
+    pub fn wait() -> ExclusiveInotify {
+        ExclusiveInotify(INOTIFY.claim(true))
+    }
+}
+
 /// The server process; killed when the test ends, however it ends.
 pub struct Server {
     child: Child,
@@ -98,6 +192,8 @@ pub struct Server {
     log: Arc<Mutex<String>>,
     /// Marker pages written so far by [`Server::settle`].
     settled: usize,
+    /// Let go of after the process is gone (fields drop after [`Drop::drop`]).
+    inotify: InotifyClaim,
 }
 
 impl Drop for Server {
@@ -110,6 +206,32 @@ impl Drop for Server {
 impl Server {
     /// Starts `serve` on `root` and waits until it serves.
     pub fn start(root: &Path, port: u16) -> Server {
+        Server::spawn(root, port, InotifyClaim::shared())
+    }
+
+    /// Starts `serve` on `root` while the test holds the exclusive claim on
+    /// inotify, and waits until it serves; the server keeps the claim until
+    /// [`Server::share_inotify`].
+    pub fn start_exclusive(root: &Path, port: u16, claim: ExclusiveInotify) -> Server {
+        Server::spawn(root, port, claim.0)
+    }
+
+    /// Trades the exclusive claim on inotify for a shared one, so other
+    /// tests may start servers again.
+    pub fn share_inotify(&mut self) {
+        self.inotify.share();
+    }
+
+    /// A watcher of the test's own on the folder `dir` (not its
+    /// subfolders). It borrows the server, whose claim on inotify covers it.
+    pub fn watch(&self, dir: &Path) -> Watching<'_> {
+        let (sender, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(sender).expect("a watcher for the test");
+        watcher.watch(dir, RecursiveMode::NonRecursive).unwrap_or_else(|e| panic!("watch {}: {e}", dir.display()));
+        Watching { events, _watcher: watcher, _server: PhantomData }
+    }
+
+    fn spawn(root: &Path, port: u16, claim: InotifyClaim) -> Server {
         let mut child = Command::new(BIN)
             .args(["--root".as_ref(), root.as_os_str()])
             .args(["serve", "--port", &port.to_string()])
@@ -121,7 +243,7 @@ impl Server {
         let (ports, port_found) = mpsc::channel();
         let stdout = child.stdout.take().expect("stdout");
         let stderr = child.stderr.take().expect("stderr");
-        let mut server = Server { child, port: 0, log: log.clone(), settled: 0 };
+        let mut server = Server { child, port: 0, log: log.clone(), settled: 0, inotify: claim };
         collect_lines(stdout, log.clone(), Some(ports));
         collect_lines(stderr, log, None);
         server.port = port_found.recv_timeout(WAIT).unwrap_or_else(|_| panic!("the server did not start; log:\n{}", server.log()));
@@ -192,6 +314,14 @@ impl Server {
         self.wait_for_page("/noter/markoer/", &text);
         self.rebuilds() - 1
     }
+}
+
+/// A test's own watcher on a folder, while a [`Server`] runs.
+pub struct Watching<'a> {
+    /// What the watcher reports.
+    pub events: mpsc::Receiver<notify::Result<notify::Event>>,
+    _watcher: RecommendedWatcher,
+    _server: PhantomData<&'a Server>,
 }
 
 /// Appends the lines of `stream` to `log`; reports the port of the `serving` line.

@@ -1,12 +1,10 @@
 //! The generator as an editor meets it: a small site goes in, and what comes
 //! out is either a cross-linked site or a list of problems with places.
 
-mod support;
-
+use crate::support::{self, REPO, Run, SiteTest, files_under, fingerprint};
 use insta::assert_snapshot;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::{REPO, Run, SiteTest, files_under, fingerprint};
 
 // ---------- fixtures ----------
 
@@ -589,4 +587,79 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
         assert_eq!(path, other_path);
         assert!(bytes == other_bytes, "{path} differs");
     }
+}
+
+// ---------- field roles: any schema, not just the course's ----------
+
+/// A schema of its own: no hub, and the fields the generator shows in
+/// special places are called something else and declare their role.
+const ROLES_YAML: &str = r##"title: "Reading group"
+theme: default
+sources:
+  notes.txt: "Meeting notes"
+kinds:
+  page:
+    folder: ""
+    fields:
+      title: { type: string, required: true }
+  paper:
+    folder: papers
+    label: Paper
+    plural: Papers
+    fields:
+      name: { type: string, required: true }
+      abstract: { type: text, role: summary }
+      hue: { type: color, role: color }
+      origin:
+        type: object
+        role: source
+        fields:
+          file: { type: source_file, required: true }
+          section: { type: string }
+    title_field: name
+  plot:
+    folder: plots
+    label: Plot
+    plural: Plots
+    fields:
+      title: { type: string, required: true }
+      points:
+        type: list
+        role: chart
+        of: { type: object, fields: { label: { type: string, required: true }, value: { type: number } } }
+"##;
+
+#[test]
+fn fields_shown_in_special_places_may_have_any_name_when_they_declare_their_role() {
+    let site = SiteTest::new()
+        .file("site.yaml", ROLES_YAML)
+        .page(
+            "papers",
+            "attention",
+            "name: Attention\nabstract: \"Weights that *attend*.\"\nhue: \"#aa3377\"\norigin: { file: notes.txt, section: \"week 2\" }",
+            "See ![[loss]].\n",
+        )
+        .page("plots", "loss", "title: Loss\npoints:\n  - { label: epoch 1, value: 2.5 }\n  - { label: epoch 2, value: 1.25 }", "")
+        .page("", "index", "title: Home", "[[attention]]\n");
+    let run = site.build().ok();
+    let paper = run.main_html("papers/attention/");
+    assert!(paper.contains("Weights that <em>attend</em>."), "the summary is shown: {paper}");
+    let whole = run.html("papers/attention/");
+    assert!(whole.contains("Meeting notes, week 2"), "the source is shown: {whole}");
+    assert!(paper.contains("<svg") && paper.contains("epoch 2"), "the embedded plot is drawn: {paper}");
+    assert!(!paper.contains(">abstract<") && !paper.contains(">origin<"), "summary and source are not listed again as fields");
+    let list = run.main_html("papers/");
+    assert!(list.contains("Weights that attend.") && list.contains("#aa3377"), "the card shows summary and colour: {list}");
+}
+
+#[test]
+fn a_role_that_does_not_exist_or_does_not_fit_is_an_error_at_its_line() {
+    let site = SiteTest::new().file("site.yaml", ROLES_YAML.replace("role: summary", "role: sumary"));
+    let stderr = site.build().failed().stderr;
+    assert!(stderr.contains("error: site.yaml:16:31: kind `paper`: field `abstract` has unknown role `sumary`"), "{stderr}");
+    assert!(stderr.contains("did you mean `summary`?"), "{stderr}");
+    let site =
+        SiteTest::new().file("site.yaml", ROLES_YAML.replace("hue: { type: color, role: color }", "hue: { type: string, role: color }"));
+    let stderr = site.build().failed().stderr;
+    assert!(stderr.contains("field `hue` cannot have role `color`: its type is a string"), "{stderr}");
 }

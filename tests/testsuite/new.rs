@@ -2,16 +2,11 @@
 //! every kind of the bundled course passes `check` once its required fields
 //! are filled in.
 
-mod support;
-
+use crate::support::{BIN, REPO, copy_dir};
 use ledestjerne::config::{self, Config};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
-use support::copy_dir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ledestjerne");
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
 fn run(root: &Path, args: &[&str]) -> Output {
     Command::new(BIN).args(["--root".as_ref(), root.as_os_str()]).args(args).output().expect("run ledestjerne")

@@ -3,13 +3,11 @@
 //!
 //! The test uses up the limit from its own process, so every other program
 //! of the same user that starts a watcher meanwhile is refused one too. That
-//! is why this test is alone in its test binary (cargo runs test binaries
-//! one after another) and holds the instances only until the server has
-//! started its watcher.
+//! is why it first waits for the servers of the other tests to stop and
+//! keeps new ones from starting ([`ExclusiveInotify`]), and holds the
+//! instances only until its server has started its watcher.
 
-mod live_server;
-
-use live_server::{FIRST_NOTE, Server, Site, free_port, note};
+use crate::support::live_server::{ExclusiveInotify, FIRST_NOTE, Server, Site, free_port, note};
 use notify::{Config, INotifyWatcher, Watcher as _};
 use std::fs;
 use std::time::Duration;
@@ -72,10 +70,12 @@ fn assert_below_fd_limit() {
 #[test]
 fn used_up_inotify_instances_mean_a_warning_and_polling() {
     let site = Site::new();
+    let alone = ExclusiveInotify::wait();
     let held = hold_every_inotify_instance();
-    let server = Server::start(&site.root(), free_port());
+    let mut server = Server::start_exclusive(&site.root(), free_port(), alone);
     // The watcher started before the server said it serves: give the instances back.
     drop(held);
+    server.share_inotify();
     server.wait_for_log("fs.inotify.max_user_instances");
     let log = server.log();
     assert!(log.contains("polling every 500 ms"), "{log}");

@@ -1,58 +1,28 @@
-//! Watching the site's sources: file-system events → what must be rebuilt.
+//! The pure part of watching: what a burst of file-system events means for
+//! the site.
 //!
-//! A *change* ([`Change`]) is the answer to "what does this burst of
-//! file-system events mean for the site?". It is computed in three steps:
-//!
-//! 1. [`is_relevant`] drops events that cannot change anything (the build's
-//!    own reads show up as `open` events; without the filter every rebuild
-//!    would trigger the next one).
-//! 2. [`collect_batch`] debounces: it gathers events until the file system
-//!    has been quiet for a moment (a shorter one after a file was saved,
-//!    see [`Debounce`]), or a maximum wait has passed, so an editor's save
-//!    or a `git checkout` of hundreds of files becomes one batch.
-//! 3. [`classify`], a pure function, maps the batch's paths to a [`Change`],
-//!    ignoring editor temp and swap files, the output folder and `target/`.
-//!
-//! [`SiteWatcher`] ties the steps to a `notify` watcher on `content/`,
-//! `themes/`, `templates/`, `static/` and `site.yaml`. A source folder that
-//! is created, or deleted and created again, is watched anew (a kernel watch
-//! ends with its folder; a polling watch outlives it), and the batch that
-//! makes it watched anew becomes a full rebuild, since whatever was written
-//! into it before the new watch started went unseen.
-//!
-//! # When the kernel's watch limits are exhausted
-//!
-//! On Linux a user has a limited number of inotify instances
-//! (`fs.inotify.max_user_instances`, one per running watcher: editors,
-//! language servers, other dev servers) and of watched folders
-//! (`fs.inotify.max_user_watches`). When starting the watcher or adding a
-//! watch fails because one of them is used up ([`exhausted_limit`]), or the
-//! watcher later reports it, [`SiteWatcher`] prints one warning naming the
-//! sysctl to raise ([`polling_warning`]) and falls back to scanning the
-//! sources every [`POLL_INTERVAL`] with `notify`'s `PollWatcher`, feeding
-//! the same batches. Polling compares modification times in whole seconds,
-//! so two saves within one second would look like one; the sources are
-//! therefore also compared by content, except `static/`, whose files may be
-//! large and are compared by time only.
+//! [`worth_reporting`] drops the reports that cannot change anything;
+//! [`collect_batch`] gathers the rest into a [`Batch`] until [`Debounce`]
+//! says the burst is over; [`classify`] maps the batch's paths to a
+//! [`Change`], ignoring editor temp and swap files ([`is_temp_file`]), the
+//! output folder, `target/` and `.git/`. Nothing here touches the file
+//! system, so all of it is tested with made-up events.
 
+use super::limits::{Limit, exhausted_limit};
 use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
-use notify::{Event, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher as _};
-use std::collections::BTreeSet;
+use notify::{Event, EventKind};
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
-
-/// Folders of the site root whose contents are sources, watched recursively.
-pub const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// What a batch of file-system events means for the site.
 ///
 /// A batch is one change: [`Change::merge`] combines the changes of its
 /// events into the smallest change that covers them all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// Nothing the site is built from changed.
     None,
     /// Markdown pages changed: these paths, relative to the site root, sorted.
@@ -70,7 +40,7 @@ impl Change {
     ///
     /// Content and static files changing together need both pages and static
     /// files, which only a full render ([`Change::Templates`]) does.
-    pub fn merge(self, other: Change) -> Change {
+    pub(crate) fn merge(self, other: Change) -> Change {
         use Change::*;
         match (self, other) {
             (None, c) | (c, None) => c,
@@ -105,23 +75,23 @@ impl fmt::Display for Change {
 
 /// Where the sources are, and which folders inside the root to ignore.
 #[derive(Debug, Clone)]
-pub struct WatchSet {
+pub(crate) struct WatchSet {
     /// The site root, absolute, as the watcher reports paths under it.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Folders whose events never count (the output folder, `target/`).
-    pub ignored: Vec<PathBuf>,
+    ignored: Vec<PathBuf>,
 }
 
 impl WatchSet {
     /// Watches `root`, ignoring `output` (where `build` writes) and `root/target`.
-    pub fn new(root: PathBuf, output: PathBuf) -> Self {
+    pub(crate) fn new(root: PathBuf, output: PathBuf) -> Self {
         let target = root.join("target");
         Self { root, ignored: vec![output, target] }
     }
 }
 
 /// Maps the paths of a batch of file-system events to what must be rebuilt.
-pub fn classify(paths: &[PathBuf], set: &WatchSet) -> Change {
+fn classify(paths: &[PathBuf], set: &WatchSet) -> Change {
     paths.iter().map(|path| classify_path(path, set)).fold(Change::None, Change::merge)
 }
 
@@ -162,7 +132,7 @@ fn classify_path(path: &Path, set: &WatchSet) -> Change {
 /// one; the rename is reported for the real path, so the temp file itself
 /// can be ignored. Vim probes a folder's writability with a file named
 /// `4913` (then `5036`, … in steps of 123), hence all-digit names.
-pub fn is_temp_file(name: &str) -> bool {
+fn is_temp_file(name: &str) -> bool {
     const SUFFIXES: [&str; 11] = ["~", ".swp", ".swo", ".swn", ".swx", ".swpx", ".tmp", ".temp", ".kate-swp", ".crswap", "___"];
     const PREFIXES: [&str; 3] = [".#", ".goutputstream-", ".~lock."];
     SUFFIXES.iter().any(|s| name.ends_with(s))
@@ -175,7 +145,7 @@ pub fn is_temp_file(name: &str) -> bool {
 
 /// Whether an event can change a source: reads (`open`, `close` after
 /// reading) cannot, and the build itself causes many of them.
-pub fn is_relevant(kind: &EventKind) -> bool {
+fn is_relevant(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(_) => false,
@@ -185,7 +155,7 @@ pub fn is_relevant(kind: &EventKind) -> bool {
 
 /// Whether an event is the last step of saving a file: the file closed
 /// after writing, or renamed into place (editors that save safely).
-pub fn ends_a_save(kind: &EventKind) -> bool {
+fn ends_a_save(kind: &EventKind) -> bool {
     matches!(
         kind,
         EventKind::Access(AccessKind::Close(AccessMode::Write)) | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
@@ -197,23 +167,23 @@ pub fn ends_a_save(kind: &EventKind) -> bool {
 /// closes its probe `4913` and moves the original to `name~` *before*
 /// writing the new file; ending the batch there would build the site
 /// without the page.
-pub fn finishes_a_save(event: &Event) -> bool {
+fn finishes_a_save(event: &Event) -> bool {
     let temp = event.paths.last().and_then(|path| path.file_name()).and_then(|name| name.to_str()).is_some_and(is_temp_file);
     ends_a_save(&event.kind) && !temp
 }
 
 /// How long to wait for a burst of events to end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Debounce {
+pub(crate) struct Debounce {
     /// A batch ends when no event came for this long…
-    pub quiet: Duration,
+    quiet: Duration,
     /// …or this long, when the latest event finished saving a file
     /// ([`finishes_a_save`]): the other steps of a save come before it, so
     /// only a burst of several saves is still to be waited for.
-    pub settled: Duration,
+    settled: Duration,
     /// …or when this long has passed since its first event, so a stream of
     /// changes that never pauses still gets rebuilt.
-    pub max_wait: Duration,
+    max_wait: Duration,
 }
 
 impl Default for Debounce {
@@ -225,7 +195,7 @@ impl Default for Debounce {
 impl Debounce {
     /// When a batch ends whose first event came at `first` and latest at
     /// `last`; `saved` tells whether that latest event finished a save.
-    pub fn deadline(&self, first: Instant, last: Instant, saved: bool) -> Instant {
+    fn deadline(&self, first: Instant, last: Instant, saved: bool) -> Instant {
         let quiet = if saved { self.settled } else { self.quiet };
         (last + quiet).min(first + self.max_wait)
     }
@@ -233,13 +203,13 @@ impl Debounce {
 
 /// The paths of one debounced burst of events.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Batch {
+pub(crate) struct Batch {
     /// Every path an event named, in arrival order.
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// The watcher dropped events (queue overflow, errors): rebuild everything.
-    pub rescan: bool,
+    rescan: bool,
     /// The watcher reported that a kernel limit is used up (see [`exhausted_limit`]).
-    pub limit: Option<Limit>,
+    pub(crate) limit: Option<Limit>,
 }
 
 impl Batch {
@@ -267,7 +237,7 @@ impl Batch {
     }
 
     /// What the batch means for the site.
-    pub fn change(&self, set: &WatchSet) -> Change {
+    pub(crate) fn change(&self, set: &WatchSet) -> Change {
         let change = classify(&self.paths, set);
         if self.rescan { change.merge(Change::Config) } else { change }
     }
@@ -275,7 +245,7 @@ impl Batch {
 
 /// Waits for the next event, then gathers events until `debounce` says the
 /// burst is over. `None` when the sender is gone and nothing is pending.
-pub async fn collect_batch(events: &mut UnboundedReceiver<notify::Result<Event>>, debounce: Debounce) -> Option<Batch> {
+pub(crate) async fn collect_batch(events: &mut UnboundedReceiver<notify::Result<Event>>, debounce: Debounce) -> Option<Batch> {
     let mut batch = Batch::default();
     let mut saved = batch.add(events.recv().await?);
     let first = Instant::now();
@@ -292,72 +262,12 @@ pub async fn collect_batch(events: &mut UnboundedReceiver<notify::Result<Event>>
     }
 }
 
-/// A per-user limit of the kernel's file watching (inotify on Linux).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    /// Watched folders: a recursive watch takes one per folder.
-    Watches,
-    /// Watchers: every running program that watches files takes one.
-    Instances,
-}
-
-impl Limit {
-    /// The sysctl that sets the limit.
-    pub fn sysctl(self) -> &'static str {
-        match self {
-            Limit::Watches => "fs.inotify.max_user_watches",
-            Limit::Instances => "fs.inotify.max_user_instances",
-        }
-    }
-
-    /// A value to raise the limit to, well above the usual defaults.
-    fn suggested(self) -> u32 {
-        match self {
-            Limit::Watches => 524_288,
-            Limit::Instances => 1024,
-        }
-    }
-}
-
-/// How often the sources are scanned once the watcher has fallen back to polling.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
-
-/// Linux's "too many open files", which `inotify_init` returns when the
-/// user has used up `fs.inotify.max_user_instances`.
-const EMFILE: i32 = 24;
-/// Linux's "no space left on device", which `inotify_add_watch` returns
-/// when the user has used up `fs.inotify.max_user_watches`.
-const ENOSPC: i32 = 28;
-
-/// Which per-user limit `error` says is used up, if that is what it says.
-pub fn exhausted_limit(error: &notify::Error) -> Option<Limit> {
-    match &error.kind {
-        notify::ErrorKind::MaxFilesWatch => Some(Limit::Watches),
-        notify::ErrorKind::Io(io) => match io.raw_os_error() {
-            Some(EMFILE) => Some(Limit::Instances),
-            Some(ENOSPC) => Some(Limit::Watches),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The warning printed when the watcher falls back to polling.
-pub fn polling_warning(limit: Limit) -> String {
-    let sysctl = limit.sysctl();
-    format!(
-        "warning: the file watcher hit the inotify limit ({sysctl}); watching by polling every {} ms instead. Raise it with: sudo sysctl {sysctl}={}",
-        POLL_INTERVAL.as_millis(),
-        limit.suggested()
-    )
-}
-
 /// Whether a watcher's report can matter to the site: reads cannot (see
 /// [`is_relevant`]), and neither can a path that vanished while it was
 /// being watched or scanned: its removal is reported by its folder's watch.
 /// The polling watcher reports a missing watched folder on every scan, so
 /// without this a deleted `content/` would mean a rebuild every scan.
-pub fn worth_reporting(event: &notify::Result<Event>) -> bool {
+pub(crate) fn worth_reporting(event: &notify::Result<Event>) -> bool {
     match event {
         Ok(event) => is_relevant(&event.kind),
         Err(error) => !vanished(error),
@@ -372,182 +282,11 @@ fn vanished(error: &notify::Error) -> bool {
     }
 }
 
-type EventSender = UnboundedSender<notify::Result<Event>>;
-
-/// The handler given to a `notify` watcher: sends on what is worth reporting.
-fn forward_to(sender: EventSender) -> impl Fn(notify::Result<Event>) + Send + 'static {
-    move |event| {
-        if worth_reporting(&event) {
-            // The receiver is gone only when the server is shutting down.
-            let _ = sender.send(event);
-        }
-    }
-}
-
-/// The `notify` watcher behind a [`SiteWatcher`].
-enum Backend {
-    /// The kernel reports changes (inotify on Linux).
-    Native(RecommendedWatcher),
-    /// The sources are scanned every [`POLL_INTERVAL`]: text sources
-    /// compared by content as well as time, `static/` by time only.
-    Polling {
-        /// `site.yaml`, `content/`, `templates/` and `themes/`.
-        by_content: PollWatcher,
-        /// `static/`.
-        by_time: PollWatcher,
-    },
-}
-
-impl Backend {
-    /// The kernel's watcher, watching `root` without recursion.
-    fn native_on(root: &Path, sender: &EventSender) -> notify::Result<Backend> {
-        let watcher = RecommendedWatcher::new(forward_to(sender.clone()), notify::Config::default())?;
-        let mut backend = Backend::Native(watcher);
-        backend.watch(root, RecursiveMode::NonRecursive, false)?;
-        Ok(backend)
-    }
-
-    /// After a warning about `limit`: the polling watcher, watching `root`
-    /// without recursion.
-    fn polling_on(root: &Path, sender: &EventSender, limit: Limit) -> notify::Result<Backend> {
-        eprintln!("{}", polling_warning(limit));
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
-        let by_content = PollWatcher::new(forward_to(sender.clone()), config.with_compare_contents(true))?;
-        let by_time = PollWatcher::new(forward_to(sender.clone()), config.with_compare_contents(false))?;
-        let mut backend = Backend::Polling { by_content, by_time };
-        backend.watch(root, RecursiveMode::NonRecursive, false)?;
-        Ok(backend)
-    }
-
-    fn is_native(&self) -> bool {
-        matches!(self, Backend::Native(_))
-    }
-
-    /// Watches `path`; `assets` says it holds files that may be large.
-    fn watch(&mut self, path: &Path, mode: RecursiveMode, assets: bool) -> notify::Result<()> {
-        match self {
-            Backend::Native(watcher) => watcher.watch(path, mode),
-            Backend::Polling { by_time, .. } if assets => by_time.watch(path, mode),
-            Backend::Polling { by_content, .. } => by_content.watch(path, mode),
-        }
-    }
-}
-
-/// A running watcher on a site's sources.
-pub struct SiteWatcher {
-    backend: Backend,
-    /// Kept to start the polling watcher when falling back to it.
-    sender: EventSender,
-    events: UnboundedReceiver<notify::Result<Event>>,
-    set: WatchSet,
-    debounce: Debounce,
-    watched: BTreeSet<PathBuf>,
-}
-
-impl SiteWatcher {
-    /// Starts watching the sources under `set.root`, by polling when an
-    /// inotify limit is used up (see the module documentation).
-    ///
-    /// The root itself is watched without recursion, for `site.yaml` (editors
-    /// replace it by renaming, which a watch on the file alone would lose)
-    /// and for source folders created or replaced later.
-    pub fn start(set: WatchSet, debounce: Debounce) -> notify::Result<Self> {
-        let (sender, events) = unbounded_channel();
-        let backend = match Backend::native_on(&set.root, &sender) {
-            Ok(backend) => backend,
-            Err(error) => {
-                let limit = exhausted_limit(&error).ok_or(error)?;
-                Backend::polling_on(&set.root, &sender, limit)?
-            }
-        };
-        let mut site_watcher = Self { backend, sender, events, set, debounce, watched: BTreeSet::new() };
-        site_watcher.watch_source_dirs(&[]);
-        Ok(site_watcher)
-    }
-
-    /// Waits for the next batch of events that changes the site.
-    ///
-    /// A batch that made a source folder be watched anew is a full rebuild:
-    /// files written into the folder before its watch began went unseen.
-    pub async fn next_change(&mut self) -> Option<Change> {
-        loop {
-            let batch = collect_batch(&mut self.events, self.debounce).await?;
-            if let Some(limit) = batch.limit {
-                self.fall_back_to_polling(limit);
-            }
-            let rewatched = self.watch_source_dirs(&batch.paths);
-            let change = batch.change(&self.set);
-            if rewatched {
-                return Some(change.merge(Change::Config));
-            }
-            if change != Change::None {
-                return Some(change);
-            }
-        }
-    }
-
-    /// Replaces the kernel's watcher with polling, once; afterwards every
-    /// source folder is watched again. Keeps the kernel's watcher, with a
-    /// warning, when polling cannot start.
-    fn fall_back_to_polling(&mut self, limit: Limit) {
-        if !self.backend.is_native() {
-            return;
-        }
-        match Backend::polling_on(&self.set.root, &self.sender, limit) {
-            Ok(backend) => {
-                self.backend = backend;
-                self.watched.clear();
-            }
-            Err(e) => eprintln!("warning: cannot watch by polling either ({e}); some edits may go unseen"),
-        }
-    }
-
-    /// Watches source folders not watched yet, and again those that were
-    /// replaced (`touched` names them), since a kernel watch ends with its
-    /// folder. (A polling watch outlives its folder: each scan starts anew
-    /// from the path.) Says whether any folder was watched anew.
-    fn watch_source_dirs(&mut self, touched: &[PathBuf]) -> bool {
-        let was_native = self.backend.is_native();
-        let mut rewatched = self.watch_each_source_dir(touched);
-        if was_native && !self.backend.is_native() {
-            // Fell back to polling part way: the folders before are unwatched.
-            rewatched |= self.watch_each_source_dir(&[]);
-        }
-        rewatched
-    }
-
-    fn watch_each_source_dir(&mut self, touched: &[PathBuf]) -> bool {
-        let mut rewatched = false;
-        for name in SOURCE_DIRS {
-            let dir = self.set.root.join(name);
-            let replaced = self.backend.is_native() && touched.contains(&dir);
-            if (replaced || !self.watched.contains(&dir)) && dir.is_dir() {
-                rewatched |= self.watch_dir(dir, name == "static");
-            }
-        }
-        rewatched
-    }
-
-    /// Watches one source folder, or falls back to polling when the
-    /// kernel's limit is used up. Says whether the folder is now watched.
-    fn watch_dir(&mut self, dir: PathBuf, assets: bool) -> bool {
-        match self.backend.watch(&dir, RecursiveMode::Recursive, assets) {
-            Ok(()) => self.watched.insert(dir),
-            Err(e) => {
-                match exhausted_limit(&e) {
-                    Some(limit) => self.fall_back_to_polling(limit),
-                    None => eprintln!("warning: cannot watch `{}`: {e}", dir.display()),
-                }
-                false
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use notify::event::CreateKind;
+    use tokio::sync::mpsc::unbounded_channel;
 
     fn set() -> WatchSet {
         WatchSet::new(PathBuf::from("/site"), PathBuf::from("/site/public"))
@@ -758,26 +497,6 @@ mod tests {
 
     fn io_error(code: i32) -> notify::Error {
         notify::Error::io(std::io::Error::from_raw_os_error(code))
-    }
-
-    #[test]
-    fn used_up_inotify_limits_are_told_apart_from_other_errors() {
-        assert_eq!(exhausted_limit(&notify::Error::new(notify::ErrorKind::MaxFilesWatch)), Some(Limit::Watches));
-        assert_eq!(exhausted_limit(&io_error(28)), Some(Limit::Watches));
-        assert_eq!(exhausted_limit(&io_error(24)), Some(Limit::Instances));
-        assert_eq!(exhausted_limit(&io_error(13)), None, "permission denied");
-        assert_eq!(exhausted_limit(&io_error(2)), None, "not found");
-        assert_eq!(exhausted_limit(&notify::Error::path_not_found()), None);
-        assert_eq!(exhausted_limit(&notify::Error::generic("other")), None);
-    }
-
-    #[test]
-    fn the_polling_warning_names_the_sysctl_to_raise() {
-        let warning = polling_warning(Limit::Instances);
-        assert!(warning.starts_with("warning: "), "{warning}");
-        assert!(warning.contains("polling every 500 ms"), "{warning}");
-        assert!(warning.contains("sudo sysctl fs.inotify.max_user_instances=1024"), "{warning}");
-        assert!(polling_warning(Limit::Watches).contains("sudo sysctl fs.inotify.max_user_watches=524288"));
     }
 
     #[test]

@@ -2,12 +2,10 @@
 //! it builds, it has the pages the course needs, and it keeps its promises
 //! about actors, people, sources and personal data.
 
-mod support;
-
+use crate::support::{self, REPO, run_binary};
 use serde_norway::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use support::{REPO, run_binary};
 
 /// Kinds whose pages must cite where they come from, by folder.
 const SOURCED_FOLDERS: [&str; 6] = ["aktoerer", "cases", "eksperter", "litteratur", "figurer", "haandbogen"];

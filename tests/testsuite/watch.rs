@@ -8,16 +8,12 @@
 //! rebuilt after every earlier change, so once it is served the count of
 //! earlier rebuilds is final, without sleeping for late events.
 
-mod live_server;
-
-use live_server::{Events, FIRST_NOTE, Server, Site, free_port, note};
+use crate::support::live_server::{self, Events, FIRST_NOTE, Server, Site, free_port, note};
 use notify::event::{AccessKind, EventKind};
-use notify::{RecursiveMode, Watcher as _};
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::sync::mpsc;
 use std::time::Instant;
 
 #[test]
@@ -197,9 +193,7 @@ fn a_page_renamed_during_a_rebuild_ends_up_at_its_new_address() {
 
     // Learn when a build opens the page, to rename it right then.
     let page = site.path("content/noter/anden.md");
-    let (opened, opens) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(opened).expect("a watcher for the test");
-    watcher.watch(&site.path("content/noter"), RecursiveMode::NonRecursive).expect("watch content/noter");
+    let watching = server.watch(&site.path("content/noter"));
 
     for i in 0..200 {
         site.write(&format!("content/noter/ny-{i:03}.md"), &note(&format!("Ny note {i:03}"), "Tekst."));
@@ -207,14 +201,14 @@ fn a_page_renamed_during_a_rebuild_ends_up_at_its_new_address() {
     let deadline = Instant::now() + live_server::WAIT;
     loop {
         let left = deadline.checked_duration_since(Instant::now()).expect("no build read anden.md");
-        match opens.recv_timeout(left) {
+        match watching.events.recv_timeout(left) {
             Ok(Ok(event)) if matches!(event.kind, EventKind::Access(AccessKind::Open(_))) && event.paths.contains(&page) => break,
             Ok(_) => {}
             Err(e) => panic!("no build read anden.md ({e}); log:\n{}", server.log()),
         }
     }
     fs::rename(&page, site.path("content/noter/omdoebt.md")).expect("rename during the build");
-    drop(watcher);
+    drop(watching);
 
     server.wait_for_page("/noter/omdoebt/", "Anden note");
     server.wait_for_status("/noter/anden/", 404);

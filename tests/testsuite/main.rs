@@ -1,0 +1,19 @@
+//! The integration tests of `ledestjerne`, in one test binary.
+//!
+//! One binary links the crate once instead of once per test file. Its tests
+//! run in parallel threads of one process; the tests that start
+//! `ledestjerne serve` share that process's claim on the user's inotify
+//! instances with the test that uses them all up (see
+//! [`support::live_server`]).
+
+mod support;
+
+mod architecture;
+mod build;
+mod content;
+mod incremental;
+mod new;
+mod reliability;
+mod serve;
+mod watch;
+mod watch_limit;
