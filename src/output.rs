@@ -102,10 +102,14 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 /// a build that is still running are left alone.
 pub fn clean_leftovers(out: &Path) -> io::Result<()> {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Ok(()) };
-    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    let entries = match fs::read_dir(parent) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        entries => entries?,
+    };
     let name = name.to_string_lossy();
     let mut olds = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
+    for entry in entries {
+        let entry = entry?;
         let file = entry.file_name().to_string_lossy().into_owned();
         if owner_is_running(&file) {
             continue;
