@@ -47,6 +47,10 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Err((message, help))) = args.base_url.as_deref().map(ledestjerne::config::check_base_url) {
+        eprintln!("error: --base-url: {message}\n  help: {help}");
+        return ExitCode::FAILURE;
+    }
     let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone() };
     let staging = match output::Staging::begin(&out) {
         Ok(staging) => staging,

@@ -281,6 +281,32 @@ fn for_each_ref(fields: &[FieldDef], f: &mut impl FnMut(&str)) {
     fields.iter().for_each(|d| walk(&d.ty, f));
 }
 
+/// Checks a base URL: `http(s)://host/path/` or a path from the site root
+/// (`/kursus/`). Anything else — `javascript:…`, `data:…`, `//host`,
+/// `./` — would land in every link of the site, so it is refused with
+/// what is wrong and how to write it instead.
+pub fn check_base_url(base: &str) -> Result<(), (String, String)> {
+    let base = base.trim();
+    let help =
+        "write the address the site is published at, such as `https://example.github.io/kursus/`, or a path such as `/kursus/`".to_string();
+    if base.is_empty() {
+        return Ok(());
+    }
+    if let Some(c) = base.chars().find(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\?#{}|^".contains(*c)) {
+        return Err((format!("the base URL `{base}` contains `{}`, which a URL path may not", c.escape_default()), help));
+    }
+    let lower = base.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let ok = match rest {
+        Some(rest) => {
+            let host = rest.split('/').next().unwrap_or_default();
+            !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        }
+        None => base.starts_with('/') && !base.starts_with("//"),
+    };
+    if ok { Ok(()) } else { Err((format!("`{base}` is not a base URL ledestjerne can link with"), help)) }
+}
+
 /// `https://x.io/kursus` → `https://x.io/kursus/`; `""` → `/`.
 pub fn normalise_base_url(base: &str) -> String {
     let trimmed = base.trim();
@@ -347,6 +373,37 @@ mod tests {
         let text = MINIMAL.replace("required: true }", "required: true }\n      resume: { type: text, role: summary }");
         let config = parse(&text).unwrap();
         assert_eq!(config.kinds[0].role(Role::Summary).map(|f| f.name.as_str()), Some("resume"));
+    }
+
+    #[test]
+    fn base_urls_are_addresses_or_paths() {
+        for ok in ["", "/", "/kursus/", "https://x.github.io/kursus/", "http://127.0.0.1:1111/", "HTTPS://X.IO"] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(document.domain)//x",
+            "data:text/html,x",
+            "//evil.example/",
+            "./",
+            "kursus/",
+            "https:///x",
+            "/a b/",
+            "/\"onmouseover=x",
+            "ftp://x/",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_or_a_name_that_is_a_path_is_an_error_at_its_line() {
+        let text = format!("{MINIMAL}base_url: \"javascript:alert(1)//\"\nlanguage: ../../x\ntheme: /etc\n");
+        let err = parse(&text).unwrap_err().sorted();
+        let lines: Vec<(usize, &str)> = err.iter().map(|d| (d.location.line, d.message.as_str())).collect();
+        assert_eq!(err.len(), 3, "{lines:?}");
+        assert!(err[0].message.contains("is not a base URL") && err[0].location.line == 7, "{lines:?}");
+        assert!(err[1].message.contains("`language: ../../x` is not a plain name") && err[1].location.line == 8, "{lines:?}");
+        assert!(err[2].message.contains("`theme: /etc` is not a plain name") && err[2].location.line == 9, "{lines:?}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub(super) struct Resolver<'a> {
 
 impl Resolver<'_> {
     pub fn resolve_config(mut self, raw: &RawConfig) -> Result<Config, Diagnostics> {
+        self.check_settings(raw);
         let kinds: Vec<Kind> = raw.kinds.0.iter().map(|(name, kind)| self.kind(name, kind)).collect();
         self.check_kinds(&kinds);
         let hub = raw.hub.as_ref().and_then(|hub| self.hub(hub, &kinds));
@@ -38,6 +39,20 @@ impl Resolver<'_> {
             hub,
             search: raw.search.clone(),
         })
+    }
+
+    /// The base URL, and the language and theme, which name files and so must be plain names.
+    fn check_settings(&mut self, raw: &RawConfig) {
+        if let Err((message, help)) = super::check_base_url(&raw.base_url) {
+            self.error("base_url", message, &help);
+        }
+        for (key, value) in [("language", &raw.language), ("theme", &raw.theme)] {
+            let plain = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !plain {
+                let message = format!("`{key}: {value}` is not a plain name");
+                self.error(key, message, &format!("`{key}` names a folder or file of the theme: use letters, digits, `-` and `_` only"));
+            }
+        }
     }
 
     fn hub(&mut self, hub: &str, kinds: &[Kind]) -> Option<KindIdx> {

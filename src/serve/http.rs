@@ -24,13 +24,50 @@ const EVENTS_PATH: &str = "/__ledestjerne/events";
 /// Where the live-reload script is served.
 const SCRIPT_PATH: &str = "/__ledestjerne/live.js";
 
-/// The server's routes: the events stream, the live-reload script and the site.
+/// The server's routes: the events stream, the live-reload script and the
+/// site, each only for requests whose `Host` names this machine.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(SCRIPT_PATH, get(live_script))
         .fallback_service(get(serve_site).with_state(state.clone()))
         .with_state(state)
+        .layer(axum::middleware::from_fn(refuse_other_hosts))
+}
+
+/// Refuses requests whose `Host` is a name other than `localhost`: a page
+/// on another site could otherwise point its own name at 127.0.0.1 (DNS
+/// rebinding) and read the dev site and its error stream. Vite and
+/// webpack-dev-server refuse them the same way.
+async fn refuse_other_hosts(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let host = request.headers().get(header::HOST).map(|h| h.to_str().unwrap_or("?"));
+    if host.is_none_or(host_allowed) {
+        return next.run(request).await;
+    }
+    let text = "this development server answers only to localhost and IP addresses, not to other host names\n";
+    respond(StatusCode::FORBIDDEN, "text/plain; charset=utf-8", Bytes::from_static(text.as_bytes()))
+}
+
+/// Whether a `Host` header names this machine in a way no other site can:
+/// `localhost` (and `*.localhost`) or an IP address, with or without a port.
+pub(crate) fn host_allowed(host: &str) -> bool {
+    if let Some(rest) = host.strip_prefix('[') {
+        let Some((ip, after)) = rest.split_once(']') else { return false };
+        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(is_port);
+        return port_ok && ip.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if is_port(port) => name,
+        Some(_) => return false,
+        None => host,
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost") || name.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// Whether `text` is a port number.
+fn is_port(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
@@ -152,6 +189,27 @@ const LIVE_JS: &str = include_str!("live.js");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_local_names_and_addresses_are_answered() {
+        for ok in
+            ["localhost", "localhost:1111", "LOCALHOST:1111", "site.localhost:80", "127.0.0.1:1111", "192.168.1.5", "[::1]:1111", "[::1]"]
+        {
+            assert!(host_allowed(ok), "{ok}");
+        }
+        for bad in [
+            "attacker.example",
+            "attacker.example:1111",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io:1111",
+            "[::1",
+            "[evil]:1",
+            "localhost:x",
+            "",
+        ] {
+            assert!(!host_allowed(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn injection_goes_before_the_last_body_end() {

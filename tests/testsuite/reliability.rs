@@ -631,3 +631,30 @@ fn thousands_of_mutated_content_files_break_no_promise() {
     }
     eprintln!("{inputs} random inputs in {:?}", start.elapsed());
 }
+
+// ---------- settings that would put script or foreign files into the site ----------
+
+#[test]
+fn a_script_url_as_base_url_is_refused_on_the_command_line_and_in_site_yaml() {
+    let site = site();
+    let before = fingerprint(&site.build().ok().out);
+    let run = site.build_with(&["--base-url", "javascript:alert(document.domain)//x"]).failed();
+    assert_says(&run.stderr, "error: --base-url: `javascript:alert(document.domain)//x` is not a base URL");
+    assert_eq!(fingerprint(&run.out), before, "the last good output is kept");
+    let yaml = std::fs::read_to_string(site.root().join("site.yaml")).expect("site.yaml");
+    let site = site.file("site.yaml", yaml.replace("base_url: \"/\"", "base_url: \"data:text/html,x\""));
+    let run = site.run(&["check"]).failed();
+    assert_says(&run.stderr, "is not a base URL ledestjerne can link with");
+    assert_says(&run.stderr, "error: site.yaml:");
+}
+
+#[test]
+fn a_language_or_theme_that_is_a_path_is_refused() {
+    let yaml = std::fs::read_to_string(site().root().join("site.yaml")).expect("site.yaml");
+    let site = site().file("site.yaml", yaml.replace("language: da", "language: \"../../../tmp/x\""));
+    let run = site.run(&["check"]).failed();
+    assert_says(&run.stderr, "`language: ../../../tmp/x` is not a plain name");
+    let site = site.file("site.yaml", yaml.replace("theme: default", "theme: /etc"));
+    let run = site.run(&["check"]).failed();
+    assert_says(&run.stderr, "`theme: /etc` is not a plain name");
+}

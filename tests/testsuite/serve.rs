@@ -6,7 +6,7 @@
 //! written (an HTTP client library would normalise `/../` away).
 
 use crate::support::REPO;
-use crate::support::live_server::{Events, FIRST_NOTE, SITE_YAML, Server, Site, free_port, get, wait_until};
+use crate::support::live_server::{Events, FIRST_NOTE, SITE_YAML, Server, Site, free_port, get, get_as, wait_until};
 use std::fs;
 use std::net::TcpListener;
 use std::path::Path;
@@ -23,6 +23,24 @@ fn site() -> Site {
 /// A note page's Markdown, with `extra_field` lines in its front matter.
 fn note(title: &str, extra_field: &str, body: &str) -> String {
     format!("---\ntitle: \"{title}\"\n{extra_field}---\n{body}\n")
+}
+
+/// A page on another site whose name resolves to 127.0.0.1 (DNS rebinding)
+/// gets nothing: not the pages, not the script, not the error stream.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let site = site();
+    let server = Server::start(&site.root(), free_port());
+    server.wait_for_page("/noter/foerste/", "Første note");
+    let port = server.port;
+    for path in ["/noter/foerste/", "/__ledestjerne/live.js", "/__ledestjerne/events", "/site.yaml"] {
+        let refused = get_as(port, path, &format!("attacker.example:{port}"));
+        assert_eq!(refused.status, 403, "{path}: {refused:?}");
+        assert!(!refused.body.contains("Første note") && !refused.body.contains(SECRET), "{path}: {}", refused.body);
+    }
+    for host in [format!("localhost:{port}"), format!("[::1]:{port}"), format!("127.0.0.1:{port}")] {
+        assert_eq!(get_as(port, "/noter/foerste/", &host).status, 200, "{host}");
+    }
 }
 
 #[test]

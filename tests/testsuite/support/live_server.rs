@@ -372,9 +372,14 @@ pub fn sequence_number(version: &str) -> u64 {
 
 /// `GET path` over plain TCP.
 pub fn get(port: u16, path: &str) -> Response {
+    get_as(port, path, &format!("127.0.0.1:{port}"))
+}
+
+/// `GET path` over plain TCP, with `host` in the `Host` header.
+pub fn get_as(port: u16, path: &str, host: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(WAIT)).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").expect("send");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").expect("send");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read response");
     parse_response(&raw)
