@@ -75,7 +75,7 @@ fn fixture(pages: usize) -> Fixture {
     ok_or_fail("content", &d);
     let (graph, d) = Graph::build(&pages, &config);
     ok_or_fail("graph", &d);
-    let mut theme = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
+    let (mut theme, _) = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
     let site = Site { config, pages, graph };
     let docs = search_docs(&site, &mut theme);
     eprintln!("synthetic site: {written} pages in {}", root.display());
@@ -131,7 +131,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| f.site.pages.iter().map(|p| markdown::render(&p.body, allow_html, &resolver(&f, p)).0.len()).sum::<usize>())
     });
     group.bench_function("graph_build", |b| b.iter(|| Graph::build(&f.site.pages, &f.site.config)));
-    let mut theme = theme::load(&f.root, &f.site.config).unwrap_or_else(|d| fail("theme", &d));
+    let (mut theme, _) = theme::load(&f.root, &f.site.config).unwrap_or_else(|d| fail("theme", &d));
     let order = Order::new(&f.site.config, &f.site.pages);
     group.bench_function("render_all", |b| {
         b.iter(|| {

@@ -178,7 +178,7 @@ pub fn page_pipeline(data: &[u8]) {
         return;
     }
     let mut theme = THEME
-        .get_or_init(|| Mutex::new(theme::load(&theme_root(), config).unwrap_or_else(|d| panic!("the default theme does not load: {d}"))))
+        .get_or_init(|| Mutex::new(theme::load(&theme_root(), config).unwrap_or_else(|d| panic!("the default theme does not load: {d}")).0))
         .lock()
         .unwrap_or_else(|p| p.into_inner());
     let site = Site { config: config.clone(), pages, graph };

@@ -89,7 +89,10 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     diagnostics.extend(graph_diagnostics);
     match theme::load(&options.root, &config) {
-        Ok(theme) if !diagnostics.has_errors() => Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics }),
+        Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
+            diagnostics.extend(theme_warnings);
+            Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics })
+        }
         Ok(_) => Err(diagnostics),
         Err(theme_diagnostics) => {
             diagnostics.extend(theme_diagnostics);

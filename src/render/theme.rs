@@ -141,8 +141,8 @@ impl TemplateFailure {
     }
 }
 
-/// Loads the theme named in `config` for the site at `root`.
-pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+/// Loads the theme named in `config` for the site at `root`, with its warnings.
+pub fn load(root: &Path, config: &Config) -> Result<(Theme, Diagnostics), Diagnostics> {
     let theme_dir = root.join("themes").join(&config.theme);
     let rel_theme = format!("themes/{}", config.theme);
     let mut diagnostics = Diagnostics::new();
@@ -167,7 +167,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(Theme { templates, static_files, ui })
+    Ok((Theme { templates, static_files, ui }, diagnostics))
 }
 
 /// Compiles the templates (name → path and text); a syntax error is placed at its file and line.
@@ -246,19 +246,58 @@ fn collect_static(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, 
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir) {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                out.insert(crate::content::discover::relative(dir, entry.path()), entry.path().to_path_buf());
+    let mut walk = walkdir::WalkDir::new(dir).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                diagnostics.push(walk_error(&e, dir, &crate::content::discover::relative(root, dir)));
+                continue;
             }
-            Ok(_) => {}
-            Err(e) => diagnostics.push(walk_error(&e, dir, &crate::content::discover::relative(root, dir))),
+        };
+        let rel = crate::content::discover::relative(dir, entry.path());
+        if !rel.is_empty() && !publishable(&rel) {
+            diagnostics.push(hidden_file_warning(&crate::content::discover::relative(root, entry.path())));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            out.insert(rel, entry.path().to_path_buf());
         }
     }
 }
 
+/// Whether a static file or folder (`/`-separated, relative to `static/`)
+/// may be published. Names starting with a dot are often secrets (`.env`,
+/// `.git/config`); only those hosts read are published: `.well-known/`,
+/// `.nojekyll` and `.htaccess`.
+pub fn publishable(rel: &str) -> bool {
+    const ALLOWED: [&str; 3] = [".well-known", ".nojekyll", ".htaccess"];
+    let mut parts = rel.split('/');
+    let first = parts.next().unwrap_or_default();
+    let first_ok = !first.starts_with('.') || ALLOWED.contains(&first);
+    first_ok && parts.all(|p| !p.starts_with('.') || p == ".htaccess")
+}
+
+fn hidden_file_warning(path: &str) -> Diagnostic {
+    Diagnostic::warning(Location::new(path, 1, 1), format!("`{path}` is not published: names starting with a dot are often secrets"))
+        .with_help("only `.well-known/`, `.nojekyll` and `.htaccess` are published; move the file elsewhere if it should not be in the site folder")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dotfiles_are_published_only_from_the_allow_list() {
+        for ok in ["style.css", "img/logo.png", ".well-known/security.txt", ".nojekyll", ".htaccess", "sub/.htaccess"] {
+            assert!(super::publishable(ok), "{ok}");
+        }
+        for bad in [".env", ".git", ".git/config", "img/.DS_Store", "sub/.env", ".well-known/.secret"] {
+            assert!(!super::publishable(bad), "{bad}");
+        }
+    }
+
     #[test]
     fn a_report_printed_as_text_is_placed() {
         let text = "error: Unknown filter `nofilter`\n --> case.html:1:63\n  |\n1 | {{ x | nofilter }}\n";

@@ -658,3 +658,22 @@ fn a_language_or_theme_that_is_a_path_is_refused() {
     let run = site.run(&["check"]).failed();
     assert_says(&run.stderr, "`theme: /etc` is not a plain name");
 }
+
+#[test]
+fn dotfiles_in_static_are_not_published_but_the_ones_hosts_read_are() {
+    let site = site()
+        .file("static/.env", "SECRET=1")
+        .file("static/.git/config", "[remote]")
+        .file("static/img/.DS_Store", "x")
+        .file("static/.well-known/security.txt", "Contact: x")
+        .file("static/.nojekyll", "");
+    let run = site.build().ok();
+    for gone in [".env", ".git/config", "img/.DS_Store"] {
+        assert!(!run.out.join(gone).exists(), "{gone} was published");
+    }
+    for kept in [".well-known/security.txt", ".nojekyll"] {
+        assert!(run.out.join(kept).exists(), "{kept} is missing");
+    }
+    assert_says(&run.stderr, "warning: static/.env:1:1: `static/.env` is not published");
+    assert_says(&run.stderr, "warning: static/.git:1:1:");
+}
