@@ -35,7 +35,7 @@ use crate::graph::Graph;
 use crate::render::views::SiteView;
 use crate::render::{Order, TemplateFailure, Theme, ViewBuilder, Writer, theme};
 use crate::search::{self, BundleCache, IndexStats};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 /// What to build.
@@ -113,7 +113,7 @@ pub fn with_writer<R>(site: &Site, theme: &mut Theme, order: &Order, write: impl
 
 /// Everything: pages, listings, print page, search index and static files.
 pub fn build(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
-    let Loaded { site, mut theme, warnings } = load(options)?;
+    let Loaded { site, mut theme, mut warnings } = load(options)?;
     let order = Order::new(&site.config, &site.pages);
     let (failures, search) = with_writer(&site, &mut theme, &order, |writer, _| {
         let mut failures = writer.site_files(sink);
@@ -122,12 +122,13 @@ pub fn build(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
         failures.extend(page_failures);
         (failures, indexed)
     });
-    finish(&site, &theme, warnings, failures, search, sink)
+    warnings.extend(copy_static(&options.root, &theme, sink));
+    finish(&site, warnings, failures, search)
 }
 
 /// Everything but the search index: a faster build for previews.
 pub fn build_without_search(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
-    let Loaded { site, mut theme, warnings } = load(options)?;
+    let Loaded { site, mut theme, mut warnings } = load(options)?;
     let order = Order::new(&site.config, &site.pages);
     let failures = with_writer(&site, &mut theme, &order, |writer, _| {
         let mut failures = write_pages(writer, sink);
@@ -135,7 +136,8 @@ pub fn build_without_search(options: &Options, sink: Sink<'_>) -> Result<Report,
         failures.extend(writer.print(sink));
         failures
     });
-    finish(&site, &theme, warnings, failures, Ok(None), sink)
+    warnings.extend(copy_static(&options.root, &theme, sink));
+    finish(&site, warnings, failures, Ok(None))
 }
 
 /// Every stage but the search index, keeping no file: `Ok` holds the warnings.
@@ -151,16 +153,16 @@ pub fn index_and_print(options: &Options, cache: &BundleCache, sink: Sink<'_>) -
     let order = Order::new(&site.config, &site.pages);
     let (failures, search) = with_writer(&site, &mut theme, &order, |writer, _| {
         let failures = writer.print(sink);
-        let docs_of = |indices: &[PageIdx]| -> Vec<search::SearchDoc> {
-            use rayon::prelude::*;
-            let views = writer.views();
-            indices.par_iter().map(|&i| search::document::of_page(views, i, &views.page_view(i))).collect()
-        };
-        (failures, index(writer, &docs_of, Some(cache), sink))
+        (failures, index(writer, &|indices| documents(writer, indices), Some(cache), sink))
     });
-    let (pages, warnings) = finish_without_static(&site, warnings, failures)?;
-    let search = search.map_err(|d| Diagnostics::from(*d))?;
-    Ok(Report { pages, warnings, search })
+    finish(&site, warnings, failures, search)
+}
+
+/// The search documents of the pages at `indices`, from their views, without writing the pages.
+fn documents(writer: &Writer<'_>, indices: &[PageIdx]) -> Vec<search::SearchDoc> {
+    use rayon::prelude::*;
+    let views = writer.views();
+    indices.par_iter().map(|&i| search::document::of_page(views, i, &views.page_view(i))).collect()
 }
 
 /// Stage `write`: every page.
@@ -210,14 +212,14 @@ fn index_error(pages: &[Page], e: &search::IndexError) -> Diagnostic {
         .with_help("build with --no-search to get the site without search meanwhile, and report the problem")
 }
 
-/// Stage `copy_static`: the theme's and the site's static files.
-pub fn copy_static(theme: &Theme, sink: Sink<'_>) -> Diagnostics {
+/// Stage `copy_static`: the theme's and the site's static files (the site at `root`).
+pub fn copy_static(root: &Path, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
     for (rel, path) in &theme.static_files {
         match std::fs::read(path) {
             Ok(bytes) => sink(OutputFile { path: rel.clone(), bytes }),
             Err(e) => {
-                let loc = Location::new(format!("static/{rel}"), 1, 1);
+                let loc = Location::new(content::discover::relative(root, path), 1, 1);
                 diagnostics.push(Diagnostic::error(loc, format!("cannot read static file: {e}")).with_help("check the file's permissions"));
             }
         }
@@ -225,33 +227,20 @@ pub fn copy_static(theme: &Theme, sink: Sink<'_>) -> Diagnostics {
     diagnostics
 }
 
-/// The end of a build: static files, then every problem of every stage at once.
+/// The end of a command: every problem of every stage at once, or the report.
 fn finish(
-    site: &Site,
-    theme: &Theme,
-    warnings: Diagnostics,
-    failures: Vec<TemplateFailure>,
-    search: Result<Option<IndexStats>, Box<Diagnostic>>,
-    sink: Sink<'_>,
-) -> Result<Report, Diagnostics> {
-    let (pages, mut diagnostics) = finish_without_static(site, warnings, failures).unwrap_or_else(|d| (0, d));
-    diagnostics.extend(copy_static(theme, sink));
-    let search = search.unwrap_or_else(|d| {
-        diagnostics.push(*d);
-        None
-    });
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
-    Ok(Report { pages, warnings: diagnostics, search })
-}
-
-/// The page count and the warnings with the template failures reported; `Err` when any is an error.
-fn finish_without_static(
     site: &Site,
     mut warnings: Diagnostics,
     failures: Vec<TemplateFailure>,
-) -> Result<(usize, Diagnostics), Diagnostics> {
+    search: Result<Option<IndexStats>, Box<Diagnostic>>,
+) -> Result<Report, Diagnostics> {
     warnings.extend(TemplateFailure::report(failures));
-    if warnings.has_errors() { Err(warnings) } else { Ok((site.pages.len(), warnings)) }
+    let search = search.unwrap_or_else(|d| {
+        warnings.push(*d);
+        None
+    });
+    if warnings.has_errors() {
+        return Err(warnings);
+    }
+    Ok(Report { pages: site.pages.len(), warnings, search })
 }

@@ -21,7 +21,7 @@
 //! A failed update leaves the session as it was, so it always describes the
 //! last good build.
 
-use super::{Loaded, Options, Site, copy_static, load, with_writer, write_pages};
+use super::{Loaded, Options, Site, copy_static, finish, load, with_writer, write_pages};
 use crate::config::{KindIdx, Role};
 use crate::content::{self, Page, PageIdx, discover};
 use crate::diagnostics::Diagnostics;
@@ -74,14 +74,11 @@ impl Session {
                 failures.extend(writer.site_files(sink));
                 (serde_json::to_string(site_view).unwrap_or_default(), failures)
             });
-            (site_json, failures, copy_static(&theme, sink))
+            (site_json, failures, copy_static(&options.root, &theme, sink))
         });
-        warnings.extend(TemplateFailure::report(failures));
         warnings.extend(static_diagnostics);
-        if warnings.has_errors() {
-            return Err(warnings);
-        }
-        let rendered = Rendered { files, pages: site.pages.len(), warnings };
+        let report = finish(&site, warnings, failures, Ok(None))?;
+        let rendered = Rendered { files, pages: report.pages, warnings: report.warnings };
         Ok((Session { options: options.clone(), site, theme, order, site_json }, rendered))
     }
 

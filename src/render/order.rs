@@ -18,18 +18,11 @@ pub struct Order {
 impl Order {
     /// The listing order of `pages`.
     pub fn new(config: &Config, pages: &[Page]) -> Order {
-        let by_kind = config.kinds().map(|(k, kind)| sorted_pages(pages, k, kind)).collect();
-        Order::from_lists(by_kind, pages.len())
-    }
-
-    fn from_lists(by_kind: Vec<Vec<PageIdx>>, pages: usize) -> Order {
-        let mut rank = vec![0; pages];
-        for order in &by_kind {
-            for (pos, &i) in order.iter().enumerate() {
-                rank[i.0] = pos;
-            }
+        let mut order = Order { by_kind: vec![Vec::new(); config.kinds.len()], rank: vec![0; pages.len()] };
+        for (k, _) in config.kinds() {
+            order.resort(k, config, pages);
         }
-        Order { by_kind, rank }
+        order
     }
 
     /// Sorts the pages of kind `k` again, after some of them changed.

@@ -60,12 +60,12 @@ impl Templates {
     pub fn render(&self, template: &str, key: &'static str, value: &impl Serialize, page: &str) -> Result<String, TemplateFailure> {
         let mut ctx = tera::Context::new();
         ctx.insert(key, value);
-        self.tera.render(template, &ctx).map_err(|e| self.failure(&e, template, page))
+        self.render_context(template, &ctx, page)
     }
 
     /// Renders `template` with no values but `site`.
     pub fn render_plain(&self, template: &str, page: &str) -> Result<String, TemplateFailure> {
-        self.tera.render(template, &tera::Context::new()).map_err(|e| self.failure(&e, template, page))
+        self.render_context(template, &tera::Context::new(), page)
     }
 
     /// Renders one part of the print page.
@@ -73,14 +73,20 @@ impl Templates {
         let mut ctx = tera::Context::new();
         ctx.insert("pages", pages);
         ctx.insert("parts", parts);
-        self.tera.render("print.html", &ctx).map_err(|e| self.failure(&e, "print.html", path))
+        self.render_context("print.html", &ctx, path)
     }
 
-    fn failure(&self, e: &tera::Error, template: &str, page: &str) -> TemplateFailure {
-        let (name, line, col, message) = place(e).unwrap_or_else(|| (template.to_string(), 1, 1, chain(e)));
-        let path = self.files.get(&name).cloned().unwrap_or(name);
-        TemplateFailure { location: Location::new(path, line, col), message, page: page.to_string() }
+    fn render_context(&self, template: &str, ctx: &tera::Context, page: &str) -> Result<String, TemplateFailure> {
+        self.tera.render(template, ctx).map_err(|e| failure(&e, &self.files, template, page))
     }
+}
+
+/// A Tera error as a failure placed in the template file it points into,
+/// or at `template` when it points nowhere.
+fn failure(e: &tera::Error, files: &BTreeMap<String, String>, template: &str, page: &str) -> TemplateFailure {
+    let (name, line, col, message) = place(e).unwrap_or_else(|| (template.to_string(), 1, 1, chain(e)));
+    let path = files.get(&name).cloned().unwrap_or(name);
+    TemplateFailure { location: Location::new(path, line, col), message, page: page.to_string() }
 }
 
 /// The template, line, column and message of a Tera error that points into a template.
@@ -177,7 +183,7 @@ fn compile(sources: &BTreeMap<String, (String, String)>, diagnostics: &mut Diagn
     let files: BTreeMap<String, String> = sources.iter().map(|(name, (path, _))| (name.clone(), path.clone())).collect();
     let templates = sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()));
     if let Err(e) = tera.add_raw_templates(templates) {
-        let mut failure = Templates { tera: Tera::new(), files: files.clone() }.failure(&e, "", "");
+        let mut failure = failure(&e, &files, "", "");
         if failure.location.path.is_empty() {
             failure.location = Location::new("templates", 1, 1);
         }

@@ -322,14 +322,15 @@ impl<'a> ViewBuilder<'a> {
 
     /// The site-wide template values: navigation, hubs and the hub map.
     pub fn site_view(&self) -> SiteView {
+        let hubs = self.hub_nav();
         SiteView {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
             base: self.base.clone(),
             base_url: self.config.base_url.clone(),
             lang: self.config.language.clone(),
-            hub_map: self.hub_map(),
-            hubs: self.hub_nav(),
+            hub_map: self.hub_map(&hubs),
+            hubs,
             sections: self.sections(),
             ui: self.ui.clone(),
         }
@@ -357,13 +358,17 @@ impl<'a> ViewBuilder<'a> {
         NavItem { title: kind.plural.clone(), url: format!("{}{}", self.base, kind.section_path()), color: None, key: kind.name.clone() }
     }
 
-    fn hub_map(&self) -> String {
+    /// The map of the hub pages (`hubs`, in listing order) and what links them.
+    fn hub_map(&self, hubs: &[NavItem]) -> String {
         let Some(k) = self.config.hub else { return String::new() };
         let order = self.order.of_kind(k);
-        let nodes: Vec<super::charts::MapNode> = self
-            .hub_nav()
-            .into_iter()
-            .map(|item| super::charts::MapNode { title: item.title, url: item.url, color: item.color.unwrap_or_else(|| "#555".into()) })
+        let nodes: Vec<super::charts::MapNode> = hubs
+            .iter()
+            .map(|item| super::charts::MapNode {
+                title: item.title.clone(),
+                url: item.url.clone(),
+                color: item.color.clone().unwrap_or_else(|| "#555".into()),
+            })
             .collect();
         let mut edges = Vec::new();
         for (a, &i) in order.iter().enumerate() {

@@ -7,12 +7,13 @@
 
 use super::theme::{TemplateFailure, Templates};
 use super::view::ViewBuilder;
-use super::views::{PageView, PrintPartView, PrintView};
+use super::views::{FacetView, PageView, PrintPartView, PrintView};
 use crate::config::{Kind, KindIdx};
 use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 use crate::html::escape;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// Pages per part of the print page.
 pub const PRINT_PART_PAGES: usize = 1000;
@@ -95,17 +96,18 @@ impl<'a> Writer<'a> {
         let config = self.views.config();
         let kinds = &config.kinds;
         let listed: Vec<KindIdx> = config.kinds().filter(|(k, kind)| !kind.folder.is_empty() && listed(*k)).map(|(k, _)| k).collect();
+        // Each kind's facets, worked out once and shown on all its listings.
+        let facets: BTreeMap<KindIdx, Vec<FacetView>> = listed.iter().map(|&k| (k, self.views.facets(k))).collect();
         let mut jobs = Vec::new();
         for &k in &listed {
-            let facets = self.views.facets(k);
-            jobs.push((k, None, facets.clone()));
+            jobs.push((k, None));
             for def in kinds[k].fields.iter().filter(|d| d.facet) {
-                jobs.extend(super::values::enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)), facets.clone())));
+                jobs.extend(super::values::enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)))));
             }
         }
         jobs.into_par_iter()
-            .filter_map(|(k, facet, facets)| {
-                let (list, path) = self.views.listing(k, facet.as_ref().map(|(d, v)| (*d, v)), &facets);
+            .filter_map(|(k, facet)| {
+                let (list, path) = self.views.listing(k, facet.as_ref().map(|(d, v)| (*d, v)), &facets[&k]);
                 let rendered = self.templates.render("list.html", "list", &list, &path);
                 rendered.map(|html| sink(OutputFile::text(path, html))).err()
             })

@@ -25,15 +25,9 @@ pub const SHARDS_FILE: &str = "shards.json";
 /// `pagefind-2/` … `pagefind/shards.json` lists the others; the theme's
 /// search script merges them with Pagefind's `mergeIndex`.
 pub fn index(docs: &[SearchDoc], lang: &str, shard_pages: usize) -> Result<Vec<OutputFile>, IndexError> {
-    let (files, result) = crate::files::collect(|sink| index_into(docs, lang, shard_pages, sink));
-    result.map(|()| files)
-}
-
-/// Like [`index`], handing each file to `sink` as soon as its bundle is
-/// built, so the bundles are not all held in memory at once.
-pub fn index_into(docs: &[SearchDoc], lang: &str, shard_pages: usize, sink: Sink<'_>) -> Result<(), IndexError> {
     let docs_of = |pages: &[PageIdx]| pages.iter().map(|&i| docs[i.0].clone()).collect();
-    index_pages_into(docs.len(), lang, shard_pages, &docs_of, None, sink).map(|_| ())
+    let (files, result) = crate::files::collect(|sink| index_pages_into(docs.len(), lang, shard_pages, &docs_of, None, sink));
+    result.map(|_| files)
 }
 
 /// Builds the index of `count` pages whose documents `docs_of` makes, a
