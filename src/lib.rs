@@ -6,7 +6,8 @@
 //!
 //! 1. Foundations: [`diagnostics`] (problems with places), [`html`]
 //!    (escaping), [`slug`], [`yaml`] (parsing with limits), [`files`] (the
-//!    files stages hand on).
+//!    files stages hand on), [`tree`] (reading the site's folders, links
+//!    that leave it refused).
 //! 2. [`config`] reads `site.yaml`: site settings and the typed content schema.
 //! 3. [`content`] discovers the pages, splits front matter from body and
 //!    validates each page against its kind.
@@ -24,6 +25,7 @@ pub mod diagnostics;
 pub mod files;
 pub mod html;
 pub mod slug;
+pub mod tree;
 pub mod yaml;
 
 pub mod config;

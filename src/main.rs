@@ -68,12 +68,34 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
     };
     print_diagnostics(&report.warnings);
     let files = staging.count();
-    if let Err(e) = staging.finish() {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
+    match staging.finish() {
+        Ok(kept) => print_kept(&kept, &out),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     }
     eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
     ExitCode::SUCCESS
+}
+
+/// Says which files of the output folder the build did not write, and
+/// which of those it could not keep.
+fn print_kept(kept: &output::Kept, out: &std::path::Path) {
+    for path in &kept.replaced {
+        eprintln!(
+            "warning: `{}` was not written by ledestjerne and is replaced by the site's own file of that path",
+            out.join(path).display()
+        );
+        eprintln!("  help: move it into the site's `static/` folder to publish it, or rename it");
+    }
+    if !kept.moved.is_empty() {
+        let mut names: Vec<String> = kept.moved.iter().take(5).map(|p| format!("`{p}`")).collect();
+        if kept.moved.len() > 5 {
+            names.push(format!("and {} more", kept.moved.len() - 5));
+        }
+        eprintln!("kept {} in the output folder: not written by ledestjerne", names.join(", "));
+    }
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> ExitCode {

@@ -95,7 +95,7 @@ pub fn create(root: &Path, kind_name: &str, title: &str) -> Result<NewPage, NewE
         return Err(NewError::Exists(rel));
     }
     if let Some(path) = page_with_id(&root.join(CONTENT_DIR), &slug).map_err(|e| walk_error(root, e))? {
-        let path = crate::content::discover::relative(root, &path);
+        let path = crate::tree::relative(root, &path);
         return Err(NewError::IdTaken { id: slug, path });
     }
     write_new(&abs, &front_matter(kind, title)).map_err(|e| match e.kind() {
@@ -120,7 +120,7 @@ pub fn page_path(kind: &Kind, slug: &str) -> String {
 }
 
 fn walk_error(root: &Path, e: walkdir::Error) -> NewError {
-    let path = e.path().map_or_else(|| CONTENT_DIR.to_string(), |p| crate::content::discover::relative(root, p));
+    let path = e.path().map_or_else(|| CONTENT_DIR.to_string(), |p| crate::tree::relative(root, p));
     NewError::Walk(path, e)
 }
 

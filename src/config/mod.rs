@@ -242,7 +242,11 @@ pub fn enum_list(values: &[EnumValue]) -> String {
 /// Reads and validates `site.yaml` under `root`.
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
+    let text = crate::tree::Site::new(root).read_to_string(&path).map_err(|e| {
+        let e = match e {
+            crate::tree::ReadError::Outside(d) => return Diagnostics::from(*d),
+            crate::tree::ReadError::Io(e) => e,
+        };
         let d = Diagnostic::error(Location::new(CONFIG_FILE, 1, 1), format!("cannot read the site configuration: {e}"))
             .with_help(format!("create `{CONFIG_FILE}` in the site folder, or pass the site folder with --root"));
         Diagnostics::from(d)

@@ -9,6 +9,7 @@
 use super::{CONTENT_DIR, Page};
 use crate::config::{Config, KindIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::tree::relative;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -41,53 +42,35 @@ pub fn discover(root: &Path, config: &Config) -> (Vec<SourceFile>, Diagnostics) 
         );
         return (files, diagnostics);
     }
-    let walker = walkdir::WalkDir::new(&content).follow_links(true).sort_by_file_name();
-    for entry in walker {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                if let Some(file) = classify(root, entry.path(), config, &mut diagnostics) {
-                    files.push(file);
-                }
-            }
-            Ok(entry) if entry.file_type().is_dir() => {}
+    let site = crate::tree::Site::new(root);
+    let problems = site.walk(&content, |entry| {
+        let kind = entry.file_type();
+        if kind.is_file() {
+            files.extend(classify(root, entry.path(), config, &mut diagnostics));
+        } else if !kind.is_dir() && is_markdown(entry.path()) {
             // A FIFO, socket or device named `x.md` would block or fail on read:
             // say so instead of leaving the page out without a word.
-            Ok(entry) if is_markdown(entry.path()) => diagnostics.push(
+            diagnostics.push(
                 Diagnostic::error(Location::new(relative(root, entry.path()), 1, 1), "not a regular file (a pipe, socket or device)")
                     .with_help("replace it with an ordinary Markdown file, or remove it"),
-            ),
-            Ok(_) => {}
-            Err(e) => diagnostics.push(walk_error(root, &e)),
+            );
         }
-    }
+        true
+    });
+    diagnostics.extend(problems);
     diagnostics.extend(check_file_names(&files));
     (files, diagnostics)
 }
 
-fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
-    let path = e.path().map_or_else(|| CONTENT_DIR.to_string(), |p| relative(root, p));
-    if e.loop_ancestor().is_some() {
-        Diagnostic::error(Location::new(path, 1, 1), "symbolic link loop in the content folder")
-            .with_help("remove the link that points back to one of its own parent folders")
-    } else if let Some(target) = e.path().filter(|p| !p.exists()).and_then(|p| std::fs::read_link(p).ok()) {
-        Diagnostic::error(Location::new(path, 1, 1), format!("symbolic link to `{}`, which does not exist", target.display()))
-            .with_help("remove the link, or point it at an existing file")
-    } else {
-        Diagnostic::error(Location::new(path, 1, 1), format!("cannot read: {e}"))
-            .with_help("check that the file or folder exists and is readable")
-    }
-}
-
-/// `root`-relative, `/`-separated form of `path`.
-pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
 /// The source file at `rel_path` (relative to `root`), if it is a Markdown
 /// file in the folder of a kind: what [`discover`] would make of it.
+/// A file that is a link out of the site is none.
 pub fn source_file(root: &Path, rel_path: &str, config: &Config) -> Option<SourceFile> {
-    classify(root, &root.join(rel_path), config, &mut Diagnostics::new())
+    let path = root.join(rel_path);
+    if crate::tree::Site::new(root).outside(&path).is_some() {
+        return None;
+    }
+    classify(root, &path, config, &mut Diagnostics::new())
 }
 
 fn is_markdown(path: &Path) -> bool {

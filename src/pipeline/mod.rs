@@ -219,7 +219,7 @@ pub fn copy_static(root: &Path, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
         match std::fs::read(path) {
             Ok(bytes) => sink(OutputFile { path: rel.clone(), bytes }),
             Err(e) => {
-                let loc = Location::new(content::discover::relative(root, path), 1, 1);
+                let loc = Location::new(crate::tree::relative(root, path), 1, 1);
                 diagnostics.push(Diagnostic::error(loc, format!("cannot read static file: {e}")).with_help("check the file's permissions"));
             }
         }

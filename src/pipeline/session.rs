@@ -148,7 +148,7 @@ impl Session {
 
     /// `None`: not a plain edit. `Some(None)`: the file has errors (in `diagnostics`).
     fn read_one(&self, path: &Path, diagnostics: &mut Diagnostics) -> Option<Option<Edit>> {
-        let rel = discover::relative(Path::new(""), path);
+        let rel = crate::tree::relative(Path::new(""), path);
         let &index = self.site.graph.by_path.get(&rel)?;
         let file = discover::source_file(&self.options.root, &rel, &self.site.config).filter(|f| f.abs_path.is_file())?;
         let (page, diags) = content::load_one(&file, &self.site.config);

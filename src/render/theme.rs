@@ -11,6 +11,7 @@ use super::view::Ui;
 use super::views::{PrintPartView, PrintView, SiteView};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::tree::{ReadError, Site};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -163,13 +164,14 @@ pub fn load(root: &Path, config: &Config) -> Result<(Theme, Diagnostics), Diagno
         return Err(diagnostics);
     }
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
-    collect(&theme_dir.join("templates"), &format!("{rel_theme}/templates"), &mut sources, &mut diagnostics);
-    collect(&root.join("templates"), "templates", &mut sources, &mut diagnostics);
+    let site = Site::new(root);
+    collect(&site, &theme_dir.join("templates"), &format!("{rel_theme}/templates"), &mut sources, &mut diagnostics);
+    collect(&site, &root.join("templates"), "templates", &mut sources, &mut diagnostics);
     let templates = compile(&sources, &mut diagnostics);
-    let ui = load_ui(&theme_dir, &rel_theme, &config.language, &mut diagnostics);
+    let ui = load_ui(&site, &theme_dir, &rel_theme, &config.language, &mut diagnostics);
     let mut static_files = BTreeMap::new();
-    collect_static(root, &theme_dir.join("static"), &mut static_files, &mut diagnostics);
-    collect_static(root, &root.join("static"), &mut static_files, &mut diagnostics);
+    collect_static(&site, root, &theme_dir.join("static"), &mut static_files, &mut diagnostics);
+    collect_static(&site, root, &root.join("static"), &mut static_files, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -193,49 +195,39 @@ fn compile(sources: &BTreeMap<String, (String, String)>, diagnostics: &mut Diagn
     Templates { tera, files }
 }
 
-/// A walk error in `dir` (shown as `rel`), placed at the path it names.
-fn walk_error(e: &walkdir::Error, dir: &Path, rel: &str) -> Diagnostic {
-    let inside = e.path().map(|p| crate::content::discover::relative(dir, p)).filter(|p| !p.is_empty());
-    let path = inside.map_or_else(|| rel.to_string(), |p| format!("{rel}/{p}"));
-    Diagnostic::error(Location::new(path, 1, 1), format!("cannot read: {e}"))
-        .with_help("check that the file or folder exists and is readable")
+fn collect(site: &Site, dir: &Path, rel: &str, out: &mut BTreeMap<String, (String, String)>, diagnostics: &mut Diagnostics) {
+    let problems = site.walk(dir, |entry| {
+        if entry.file_type().is_file() {
+            let name = crate::tree::relative(dir, entry.path());
+            let path = format!("{rel}/{name}");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    out.insert(name, (path, text));
+                }
+                Err(e) => diagnostics.push(Diagnostic::error(Location::new(path, 1, 1), format!("cannot read template: {e}"))),
+            }
+        }
+        true
+    });
+    diagnostics.extend(problems);
 }
 
-fn collect(dir: &Path, rel: &str, out: &mut BTreeMap<String, (String, String)>, diagnostics: &mut Diagnostics) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                diagnostics.push(walk_error(&e, dir, rel));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = crate::content::discover::relative(dir, entry.path());
-        let path = format!("{rel}/{name}");
-        match std::fs::read_to_string(entry.path()) {
-            Ok(text) => {
-                out.insert(name, (path, text));
-            }
-            Err(e) => diagnostics.push(Diagnostic::error(Location::new(path, 1, 1), format!("cannot read template: {e}"))),
-        }
-    }
-}
-
-fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diagnostics) -> Ui {
+fn load_ui(site: &Site, theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diagnostics) -> Ui {
     let path = theme_dir.join("i18n").join(format!("{lang}.yaml"));
     let rel = format!("{rel_theme}/i18n/{lang}.yaml");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        diagnostics.push(
-            Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`"))
-                .with_help("add the translation file, or change `language:` in site.yaml"),
-        );
-        return Ui::new();
+    let text = match site.read_to_string(&path) {
+        Ok(text) => text,
+        Err(ReadError::Outside(d)) => {
+            diagnostics.push(*d);
+            return Ui::new();
+        }
+        Err(ReadError::Io(_)) => {
+            diagnostics.push(
+                Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`"))
+                    .with_help("add the translation file, or change `language:` in site.yaml"),
+            );
+            return Ui::new();
+        }
     };
     let origin = crate::yaml::Origin { path: &rel, first_line: 1 };
     let parsed = crate::yaml::parse(&text, crate::yaml::Limits::CONFIG, origin).and_then(|v| {
@@ -248,31 +240,19 @@ fn load_ui(theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diag
     })
 }
 
-fn collect_static(root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
-    if !dir.is_dir() {
-        return;
-    }
-    let mut walk = walkdir::WalkDir::new(dir).into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                diagnostics.push(walk_error(&e, dir, &crate::content::discover::relative(root, dir)));
-                continue;
-            }
-        };
-        let rel = crate::content::discover::relative(dir, entry.path());
+fn collect_static(site: &Site, root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
+    let problems = site.walk(dir, |entry| {
+        let rel = crate::tree::relative(dir, entry.path());
         if !rel.is_empty() && !publishable(&rel) {
-            diagnostics.push(hidden_file_warning(&crate::content::discover::relative(root, entry.path())));
-            if entry.file_type().is_dir() {
-                walk.skip_current_dir();
-            }
-            continue;
+            diagnostics.push(hidden_file_warning(&crate::tree::relative(root, entry.path())));
+            return false;
         }
         if entry.file_type().is_file() {
             out.insert(rel, entry.path().to_path_buf());
         }
-    }
+        true
+    });
+    diagnostics.extend(problems);
 }
 
 /// Whether a static file or folder (`/`-separated, relative to `static/`)

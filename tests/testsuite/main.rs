@@ -15,5 +15,6 @@ mod incremental;
 mod new;
 mod reliability;
 mod serve;
+mod site_files;
 mod watch;
 mod watch_limit;

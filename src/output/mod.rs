@@ -4,10 +4,19 @@
 //! swapped in once every file is written — in one step where the system can
 //! (`renameat2` with `RENAME_EXCHANGE` on Linux), else with two renames — so
 //! a failed or killed build leaves the previous site as it was. A marker file identifies
-//! folders the generator wrote; any other non-empty folder is refused, as are
-//! the site root, its ancestors and the site's own source folders.
+//! folders the generator wrote and lists the files it wrote; any other
+//! non-empty folder is refused, as are the site root, its ancestors and the
+//! site's own source folders. Files someone else put into the output folder
+//! are kept ([`manifest`]); temporary folders of killed builds are
+//! recognised by a lock file inside them ([`leftovers`]).
+
+mod leftovers;
+mod manifest;
+
+pub use manifest::Kept;
 
 use crate::files::OutputFile;
+use leftovers::{Lock, STAGING, sibling};
 use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
@@ -62,15 +71,36 @@ pub fn absolute(path: &Path) -> io::Result<PathBuf> {
     Ok(out)
 }
 
-/// Checks that `output` may be written for the site at `root`.
+/// `path` made absolute with every symbolic link in it resolved, as far as
+/// it exists: an output folder reached through a link is the link's target.
+pub fn real(path: &Path) -> io::Result<PathBuf> {
+    resolve(&absolute(path)?, 0)
+}
+
+fn resolve(path: &Path, depth: usize) -> io::Result<PathBuf> {
+    if let Ok(real) = fs::canonicalize(path) {
+        return Ok(real);
+    }
+    // A link to a folder that does not exist yet: the folder will be made there.
+    if let (Ok(target), Some(parent), true) = (fs::read_link(path), path.parent(), depth < 40) {
+        return resolve(&absolute(&parent.join(target))?, depth + 1);
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => Ok(resolve(parent, depth)?.join(name)),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Checks that `output` may be written for the site at `root`; returns the
+/// folder to write, with links resolved.
 pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> {
-    let root = absolute(root)?;
-    let out = absolute(output)?;
+    let root = real(root)?;
+    let out = real(output)?;
     let refuse = |reason: &str| Err(OutputError::Refused { path: out.clone(), reason: reason.to_string() });
     if out.parent().is_none() {
         return refuse("it is the file-system root");
     }
-    if std::env::var_os("HOME").is_some_and(|h| Path::new(&h) == out) {
+    if std::env::var_os("HOME").and_then(|h| real(Path::new(&h)).ok()).is_some_and(|h| h == out) {
         return refuse("it is the home folder");
     }
     if root.starts_with(&out) {
@@ -80,6 +110,11 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
         if out.starts_with(root.join(source)) {
             return refuse(&format!("it is inside the site's `{source}/` folder"));
         }
+    }
+    if is_mount_point(&out) {
+        return refuse(
+            "it is a mount point, and a build replaces the output folder as a whole; build into a folder inside it (`--output <it>/site`) and publish that, or mount its parent instead",
+        );
     }
     if out.is_file() {
         return refuse("it is a file");
@@ -92,54 +127,6 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
     Ok(out)
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
-}
-
-/// Removes temporary folders left by builds that were killed, restoring the
-/// previous site if a kill fell between the two renames of a swap. Folders of
-/// a build that is still running are left alone.
-pub fn clean_leftovers(out: &Path) -> io::Result<()> {
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else { return Ok(()) };
-    let entries = match fs::read_dir(parent) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        entries => entries?,
-    };
-    let name = name.to_string_lossy();
-    let mut olds = Vec::new();
-    for entry in entries {
-        let entry = entry?;
-        let file = entry.file_name().to_string_lossy().into_owned();
-        if owner_is_running(&file) {
-            continue;
-        }
-        if file.starts_with(&format!(".{name}.tmp-")) {
-            fs::remove_dir_all(entry.path())?;
-        } else if file.starts_with(&format!(".{name}.old-")) {
-            olds.push(entry.path());
-        }
-    }
-    for old in olds {
-        if !out.exists() && old.join(MARKER).is_file() {
-            fs::rename(&old, out)?;
-        } else {
-            fs::remove_dir_all(&old)?;
-        }
-    }
-    Ok(())
-}
-
-/// Whether the build that named a leftover folder (`.public.tmp-<pid>`) is
-/// still running: its process id names a live process other than this one.
-/// Removing a running build's folder while it writes would make it swap in a
-/// half-written site. Only Linux is asked (`/proc`); elsewhere every leftover
-/// counts as abandoned.
-fn owner_is_running(file_name: &str) -> bool {
-    let Some(pid) = file_name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else { return false };
-    cfg!(target_os = "linux") && pid != std::process::id() && Path::new("/proc").join(pid.to_string()).exists()
-}
-
 /// A new site being written beside the output folder, file by file, as the
 /// build produces them; [`Staging::finish`] swaps it in, and dropping it
 /// unfinished removes it, leaving the old site as it was.
@@ -149,6 +136,8 @@ fn owner_is_running(file_name: &str) -> bool {
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
+    lock: Option<Lock>,
+    kept: Kept,
     seen: Mutex<HashSet<String>>,
     failed: Mutex<Option<OutputError>>,
     finished: bool,
@@ -157,10 +146,11 @@ pub struct Staging {
 impl Staging {
     /// Cleans up after killed builds and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Staging, OutputError> {
-        clean_leftovers(out)?;
+        let kept = leftovers::clean(out)?;
         let tmp = sibling(out, "tmp");
         fs::create_dir_all(&tmp)?;
-        Ok(Staging { out: out.to_path_buf(), tmp, seen: Mutex::default(), failed: Mutex::default(), finished: false })
+        let lock = Some(Lock::take(&tmp)?);
+        Ok(Staging { out: out.to_path_buf(), tmp, lock, kept, seen: Mutex::default(), failed: Mutex::default(), finished: false })
     }
 
     /// Writes one file of the new site.
@@ -201,15 +191,52 @@ impl Staging {
         Ok(())
     }
 
-    /// Puts the new site in place of the old, or reports the first failed write.
-    pub fn finish(mut self) -> Result<(), OutputError> {
+    /// Puts the new site in place of the old, keeping the files of the old
+    /// output the generator did not write; or reports the first failed write.
+    pub fn finish(mut self) -> Result<Kept, OutputError> {
         if let Some(e) = self.failed.lock().unwrap_or_else(PoisonError::into_inner).take() {
             return Err(e);
         }
-        fs::write(self.tmp.join(MARKER), "This folder was written by ledestjerne and is replaced on every build.\n")?;
-        swap(&self.tmp, &self.out)?;
+        manifest::write(&self.tmp, &self.seen.lock().unwrap_or_else(PoisonError::into_inner))?;
+        let old = self.swap()?;
         self.finished = true;
-        Ok(())
+        if let Some(old) = old {
+            let kept = manifest::carry_over(&old, &self.out, &manifest::read(&old))?;
+            self.kept.extend(kept);
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(std::mem::take(&mut self.kept))
+    }
+
+    /// Puts the new site in place; returns the folder that now holds the old one.
+    fn swap(&mut self) -> io::Result<Option<PathBuf>> {
+        let (tmp, out) = (&self.tmp, &self.out);
+        if !out.exists() {
+            if let Some(parent) = out.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(tmp, out)?;
+            fs::remove_file(out.join(STAGING))?;
+            return Ok(None);
+        }
+        // The old site is locked too, so that a kill from here on leaves it
+        // as a leftover the next build recognises.
+        let _old_lock = Lock::take(out)?;
+        if cfg!(windows) {
+            // Windows cannot rename a folder that holds an open file.
+            self.lock = None;
+            drop(_old_lock);
+        }
+        let old = if exchange(tmp, out)? {
+            tmp.clone()
+        } else {
+            let old = sibling(out, "old");
+            fs::rename(out, &old)?;
+            fs::rename(tmp, out)?;
+            old
+        };
+        fs::remove_file(out.join(STAGING))?;
+        Ok(Some(old))
     }
 }
 
@@ -221,30 +248,27 @@ impl Drop for Staging {
     }
 }
 
+/// Whether `dir` is a folder on another file system than its parent's.
+#[cfg(unix)]
+fn is_mount_point(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dev = |p: &Path| fs::metadata(p).ok().filter(|m| m.is_dir()).map(|m| m.dev());
+    match (dev(dir), dir.parent().and_then(dev)) {
+        (Some(a), Some(b)) => a != b,
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_: &Path) -> bool {
+    false
+}
+
 /// `dir/rel` when `rel` is a plain relative path that stays inside `dir`.
 pub fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
     let rel_path = Path::new(rel);
     let plain = rel_path.components().all(|c| matches!(c, Component::Normal(_))) && !rel.contains('\\');
     plain.then(|| dir.join(rel_path))
-}
-
-fn swap(tmp: &Path, out: &Path) -> io::Result<()> {
-    if out.exists() && exchange(tmp, out)? {
-        // `tmp` now holds the old site; a kill here leaves a leftover to clean, never a gap.
-        return fs::remove_dir_all(tmp);
-    }
-    if out.exists() {
-        let old = sibling(out, "old");
-        fs::rename(out, &old)?;
-        fs::rename(tmp, out)?;
-        fs::remove_dir_all(&old)?;
-    } else {
-        if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::rename(tmp, out)?;
-    }
-    Ok(())
 }
 
 /// Swaps the folders `a` and `b` in one step, so that `b` is never missing;
@@ -273,7 +297,7 @@ mod tests {
     fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         let staging = Staging::begin(out)?;
         files.iter().for_each(|file| staging.write(file));
-        staging.finish()
+        staging.finish().map(drop)
     }
 
     #[test]
@@ -303,21 +327,9 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn leftovers_of_a_running_build_are_left_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let mut running = std::process::Command::new("sleep").arg("30").spawn().unwrap();
-        let theirs = dir.path().join(format!(".public.tmp-{}", running.id()));
-        let abandoned = dir.path().join(".public.tmp-4194305");
-        for folder in [&theirs, &abandoned] {
-            fs::create_dir_all(folder).unwrap();
-        }
-        clean_leftovers(&out).unwrap();
-        assert!(theirs.is_dir() && !abandoned.exists());
-        running.kill().unwrap();
-        running.wait().unwrap();
-        clean_leftovers(&out).unwrap();
-        assert!(!theirs.exists());
+    fn a_mount_point_is_refused_with_what_to_do() {
+        let err = check_output(Path::new("/nonexistent-site"), Path::new("/proc")).unwrap_err().to_string();
+        assert!(err.contains("it is a mount point") && err.contains("--output <it>/site"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! Which files of an output folder the generator wrote, and keeping the
+//! others.
+//!
+//! The marker file of an output folder lists every file the build wrote.
+//! Anything else in the folder — a `.git` of a `gh-pages` checkout, a
+//! `CNAME`, a file copied in by hand — was put there by someone else, and
+//! the next build moves it into the new site instead of deleting it. Where
+//! the new site has a file of the same path, the site's file wins and the
+//! build says which file it did not keep.
+
+use super::MARKER;
+use super::leftovers::STAGING;
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+/// The first lines of the marker file; the written files follow, one per line.
+const HEADER: &str = "This folder was written by ledestjerne. The files listed below are replaced on every build;\nany other file in this folder is kept.\n\n";
+
+/// The files a build wrote, as the marker of its output lists them.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    files: HashSet<String>,
+    folders: HashSet<String>,
+    /// A marker from before the list was kept: every file counts as written.
+    all: bool,
+}
+
+impl Manifest {
+    fn new(files: impl IntoIterator<Item = String>) -> Self {
+        let files: HashSet<String> = files.into_iter().collect();
+        let mut folders = HashSet::new();
+        for file in &files {
+            let mut path = file.as_str();
+            while let Some((parent, _)) = path.rsplit_once('/') {
+                if !folders.insert(parent.to_string()) {
+                    break;
+                }
+                path = parent;
+            }
+        }
+        Self { files, folders, all: false }
+    }
+
+    fn written(&self, rel: &str) -> bool {
+        self.all || self.files.contains(rel)
+    }
+
+    fn holds_written(&self, rel: &str) -> bool {
+        self.all || self.folders.contains(rel)
+    }
+}
+
+/// Writes the marker of the output folder `dir`, listing `files`.
+pub fn write(dir: &Path, files: &HashSet<String>) -> io::Result<()> {
+    let mut sorted: Vec<&str> = files.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut text = String::with_capacity(HEADER.len() + sorted.iter().map(|f| f.len() + 1).sum::<usize>());
+    text.push_str(HEADER);
+    for file in sorted {
+        text.push_str(file);
+        text.push('\n');
+    }
+    fs::write(dir.join(MARKER), text)
+}
+
+/// The manifest in the marker of `dir`; without a marker, nothing counts as written.
+pub fn read(dir: &Path) -> Manifest {
+    let Ok(text) = fs::read_to_string(dir.join(MARKER)) else { return Manifest::default() };
+    match text.split_once("\n\n") {
+        Some((_, list)) => Manifest::new(list.lines().filter(|l| !l.is_empty()).map(str::to_string)),
+        None => Manifest { all: true, ..Manifest::default() },
+    }
+}
+
+/// What a build did with files it did not write.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// Moved into the new site.
+    pub moved: Vec<String>,
+    /// Not kept: the new site has a file of the same path.
+    pub replaced: Vec<String>,
+}
+
+impl Kept {
+    /// Adds what another move kept.
+    pub fn extend(&mut self, other: Kept) {
+        self.moved.extend(other.moved);
+        self.replaced.extend(other.replaced);
+    }
+}
+
+/// Moves the files of the old site `old` that `manifest` does not list into
+/// the new site `new`.
+pub fn carry_over(old: &Path, new: &Path, manifest: &Manifest) -> io::Result<Kept> {
+    let mut kept = Kept::default();
+    carry_folder(old, new, "", manifest, &mut kept)?;
+    Ok(kept)
+}
+
+fn carry_folder(old: &Path, new: &Path, prefix: &str, manifest: &Manifest, kept: &mut Kept) -> io::Result<()> {
+    for entry in fs::read_dir(old.join(prefix))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let rel = format!("{prefix}{}", name.to_string_lossy());
+        if prefix.is_empty() && (name == MARKER || name == STAGING) {
+            continue;
+        }
+        let is_dir = entry.file_type()?.is_dir();
+        if is_dir && manifest.holds_written(&rel) {
+            carry_folder(old, new, &format!("{rel}/"), manifest, kept)?;
+        } else if !manifest.written(&rel) {
+            let target = new.join(prefix).join(&name);
+            if target.symlink_metadata().is_ok() {
+                kept.replaced.push(rel);
+            } else {
+                fs::create_dir_all(new.join(prefix))?;
+                fs::rename(entry.path(), target)?;
+                kept.moved.push(rel);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_the_build_did_not_write_move_to_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+        for (path, text) in [
+            ("index.html", "old"),
+            ("cases/a/index.html", "old"),
+            ("CNAME", "x.org"),
+            (".git/HEAD", "ref"),
+            ("cases/mine.pdf", "pdf"),
+            ("robots.txt", "mine"),
+        ] {
+            let file = old.join(path);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        }
+        write(&old, &["index.html".to_string(), "cases/a/index.html".to_string()].into()).unwrap();
+        fs::create_dir_all(&new).unwrap();
+        fs::write(new.join("robots.txt"), "site's own").unwrap();
+        let kept = carry_over(&old, &new, &read(&old)).unwrap();
+        let mut moved = kept.moved.clone();
+        moved.sort();
+        assert_eq!(moved, [".git", "CNAME", "cases/mine.pdf"]);
+        assert_eq!(kept.replaced, ["robots.txt"]);
+        assert_eq!(fs::read_to_string(new.join(".git/HEAD")).unwrap(), "ref");
+        assert_eq!(fs::read_to_string(new.join("robots.txt")).unwrap(), "site's own");
+        assert!(!new.join("index.html").exists());
+    }
+}

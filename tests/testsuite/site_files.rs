@@ -1,0 +1,142 @@
+//! The files of a site and of its output folder as surprising things: links
+//! that leave the site, names the output or another system cannot hold, and
+//! files that someone else put into the output folder. Each test asserts on
+//! what the user sees: the exit code, the message and the files.
+
+use crate::support::SiteTest;
+
+fn site() -> SiteTest {
+    let actor = "title: Borgere\nchapter: \"1\"";
+    SiteTest::new().page("aktoerer", "borgere", actor, "Tekst.\n")
+}
+
+#[track_caller]
+fn assert_says(stderr: &str, needle: &str) {
+    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+}
+
+#[cfg(unix)]
+mod links {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A folder outside the site with a secret in it.
+    fn elsewhere() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(dir.path().join("id_rsa"), "PRIVATE KEY").expect("write");
+        std::fs::write(dir.path().join("x.md"), "---\ntitle: Hemmelig\n---\nPRIVATE KEY\n").expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_static_folder_that_links_out_of_the_site_is_an_error_naming_it() {
+        let outside = elsewhere();
+        let site = site();
+        symlink(outside.path(), site.root().join("static")).expect("symlink");
+        for command in [&["build"][..], &["check"]] {
+            let run = site.run(command).failed();
+            assert_says(&run.stderr, "error: static:1:1: `static` is a symbolic link to");
+            assert_says(&run.stderr, "outside the site folder");
+        }
+        assert!(!site.root().join("public").exists());
+    }
+
+    #[test]
+    fn links_out_of_the_site_in_content_static_and_templates_are_errors() {
+        let outside = elsewhere();
+        let site = site().file("static/style-own.css", "x").file("templates/.keep", "");
+        symlink(outside.path().join("x.md"), site.root().join("content/hemmelig.md")).expect("symlink");
+        symlink(outside.path().join("id_rsa"), site.root().join("static/key.txt")).expect("symlink");
+        symlink(outside.path().join("id_rsa"), site.root().join("templates/page.html")).expect("symlink");
+        let run = site.build().failed();
+        for link in ["content/hemmelig.md", "static/key.txt", "templates/page.html"] {
+            assert_says(&run.stderr, &format!("error: {link}:1:1: `{link}` is a symbolic link to"));
+        }
+    }
+
+    #[test]
+    fn links_that_stay_inside_the_site_are_followed() {
+        let site = site().file("shared/logo.svg", "<svg/>").file("drafts/om.md", "---\ntitle: Om\n---\nOm os.\n");
+        std::fs::create_dir_all(site.root().join("static")).expect("static");
+        symlink(site.root().join("shared"), site.root().join("static/img")).expect("symlink");
+        symlink(site.root().join("drafts/om.md"), site.root().join("content/om.md")).expect("symlink");
+        let run = site.build().ok();
+        assert_eq!(std::fs::read_to_string(run.out.join("img/logo.svg")).expect("linked static file"), "<svg/>");
+        assert!(run.html("om/").contains("Om os."));
+    }
+
+    #[test]
+    fn a_language_file_that_links_out_is_an_error() {
+        let outside = elsewhere();
+        let site = site();
+        let da = site.root().join("themes/default/i18n/da.yaml");
+        std::fs::copy(&da, outside.path().join("da.yaml")).expect("copy");
+        std::fs::remove_file(&da).expect("remove");
+        symlink(outside.path().join("da.yaml"), &da).expect("symlink");
+        let run = site.run(&["check"]).failed();
+        assert_says(&run.stderr, "error: themes/default/i18n/da.yaml:1:1: `themes/default/i18n/da.yaml` is a symbolic link to");
+    }
+}
+
+mod output_folder {
+    use super::*;
+
+    #[test]
+    fn files_put_into_the_output_are_kept_by_the_next_build() {
+        let site = site();
+        let out = site.build().ok().out;
+        std::fs::create_dir_all(out.join(".git")).expect(".git");
+        std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").expect("HEAD");
+        std::fs::write(out.join("CNAME"), "kursus.example.org\n").expect("CNAME");
+        std::fs::write(out.join("aktoerer/handout.pdf"), "%PDF").expect("pdf");
+        let run = site.build().ok();
+        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref: refs/heads/gh-pages\n");
+        assert_eq!(std::fs::read_to_string(out.join("CNAME")).expect("kept"), "kursus.example.org\n");
+        assert!(out.join("aktoerer/handout.pdf").is_file());
+        assert_says(&run.stderr, "kept `.git`, `CNAME`, `aktoerer/handout.pdf` in the output folder");
+        // A file the site itself now publishes at that path wins, with a warning.
+        let run = site.file("static/CNAME", "ny.example.org\n").build().ok();
+        assert_eq!(std::fs::read_to_string(out.join("CNAME")).expect("site's file"), "ny.example.org\n");
+        assert_says(&run.stderr, "CNAME` was not written by ledestjerne and is replaced by the site's own file");
+        assert!(out.join(".git/HEAD").is_file());
+    }
+
+    #[test]
+    fn folders_that_only_look_like_temporary_ones_are_left_alone() {
+        let site = site();
+        for name in [".public.tmp-backup", ".public.old-mine", ".public.tmp-1"] {
+            std::fs::create_dir_all(site.root().join(name)).expect("folder");
+            std::fs::write(site.root().join(name).join("mine.txt"), "mine").expect("file");
+        }
+        site.build().ok();
+        for name in [".public.tmp-backup", ".public.old-mine", ".public.tmp-1"] {
+            assert!(site.root().join(name).join("mine.txt").is_file(), "{name} was deleted");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_reached_through_a_link_is_checked_by_where_it_leads() {
+        let site = site();
+        let elsewhere = tempfile::tempdir().expect("temporary folder");
+        let link = elsewhere.path().join("into-content");
+        std::os::unix::fs::symlink(site.root().join("content"), &link).expect("symlink");
+        let run = site.build_with(&["--output", link.join("public").to_str().expect("UTF-8")]).failed();
+        assert_says(&run.stderr, "it is inside the site's `content/` folder");
+        assert!(!site.root().join("content/public").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_link_is_written_through() {
+        let site = site();
+        let target = tempfile::tempdir().expect("temporary folder");
+        let real = target.path().join("www");
+        std::os::unix::fs::symlink(&real, site.root().join("public")).expect("symlink");
+        for _ in 0..2 {
+            site.build().ok();
+            assert!(site.root().join("public").symlink_metadata().expect("link").file_type().is_symlink());
+            assert!(real.join("index.html").is_file(), "the link's target holds the site");
+        }
+    }
+}
