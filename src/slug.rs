@@ -59,6 +59,24 @@ pub fn is_slug(text: &str) -> bool {
     !text.is_empty() && slugify(text) == text
 }
 
+/// Why a file or folder name cannot be published from every system, if it
+/// cannot: Windows reserves device names (`con`, `aux`, `nul`, `com1` …,
+/// with any extension) and some characters, and drops a trailing dot or space.
+pub fn unportable(name: &str) -> Option<&'static str> {
+    const DEVICES: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let stem = name.split('.').next().unwrap_or_default().to_ascii_lowercase();
+    let numbered = |prefix: &str| stem.strip_prefix(prefix).is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit());
+    if DEVICES.contains(&stem.as_str()) || numbered("com") || numbered("lpt") {
+        Some("is a device name on Windows")
+    } else if name.chars().any(|c| c.is_control() || "<>:\"\\|?*".contains(c)) {
+        Some("holds a character Windows does not allow in file names (`< > : \" \\ | ? *` or a control character)")
+    } else if name.ends_with('.') || name.ends_with(' ') {
+        Some("ends with a dot or a space, which Windows drops")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +100,15 @@ mod tests {
         assert!(!is_slug("../x"));
         assert!(!is_slug("Skat"));
         assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn names_windows_cannot_hold_are_found() {
+        for bad in ["con", "CON", "aux.md", "nul.txt", "com1", "lpt9.html", "a:b", "x?", "trailing.", "trailing "] {
+            assert!(unportable(bad).is_some(), "{bad}");
+        }
+        for ok in ["console", "com", "com10", "auxiliary.md", "index.html", "café.png"] {
+            assert!(unportable(ok).is_none(), "{ok}");
+        }
     }
 }

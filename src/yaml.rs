@@ -69,6 +69,15 @@ pub fn parse(text: &str, limits: Limits, origin: Origin<'_>) -> Result<Value, Di
             "indent with spaces; YAML does not allow tabs for indentation",
         ));
     }
+    if let Some((line, col)) = first_merge_key(text) {
+        return Err(problem(
+            origin,
+            line,
+            col,
+            "YAML merge keys (`<<`) are not supported",
+            "write the keys out in full; to share values between pages, give them a page of their own and refer to it",
+        ));
+    }
     let value: Value = serde_norway::from_str(text).map_err(|e| from_serde(&e, text, origin))?;
     check_shape(&value, limits, origin)?;
     Ok(value)
@@ -88,6 +97,9 @@ fn from_serde(e: &serde_norway::Error, text: &str, origin: Origin<'_>) -> Diagno
     let mut message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     if raw.contains("while scanning a quoted scalar") {
         message = "a quoted value is never closed (quoted scalar)".into();
+    }
+    if let Some(number) = too_big_integer(&raw) {
+        message = format!("the number `{number}` is too large");
     }
     let (line, col) = line_feed_position(text, line, col);
     problem(origin, line, col, format!("invalid YAML: {message}"), help_for(&message))
@@ -124,8 +136,26 @@ fn line_column_in(text: &str) -> Option<(usize, usize)> {
     Some((line.trim().parse().ok()?, col.parse().ok()?))
 }
 
+/// The integer of a parser error about a number no integer type holds.
+fn too_big_integer(raw: &str) -> Option<&str> {
+    let rest = raw.split_once("integer `")?.1;
+    let (number, after) = rest.split_once('`')?;
+    (after.contains("as u128") || after.contains("as i128")).then_some(number)
+}
+
+/// Line and column of the first merge key (`<<:`), which YAML 1.2 does not have.
+fn first_merge_key(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let rest = line.trim_start_matches([' ', '-']);
+        let after = rest.strip_prefix("<<")?;
+        after.trim_start().starts_with(':').then(|| (i + 1, line.len() - rest.len() + 1))
+    })
+}
+
 fn help_for(message: &str) -> String {
-    if message.contains("recursion limit") || message.contains("repetition limit") {
+    if message.contains("is too large") {
+        "numbers may be at most 10^15; write it in a bigger unit, or in quotes if it is a code rather than a number".into()
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
         "remove the deeply nested or repeated aliases (`&name` / `*name`)".into()
     } else if message.contains("quoted scalar") || message.contains("end of stream") {
         "close the quote, or escape quotes inside the text".into()

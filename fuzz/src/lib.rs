@@ -170,17 +170,18 @@ pub fn page_pipeline(data: &[u8]) {
         check_page(&page, &text);
         pages.push(page);
     }
-    diagnostics.extend(content::discover::check_collisions(&pages, config));
+    diagnostics.extend(content::discover::check_collisions(&pages));
     let (graph, graph_diagnostics) = Graph::build(&pages, config);
     check_locations(&graph_diagnostics, &text);
     diagnostics.extend(graph_diagnostics);
-    if diagnostics.has_errors() {
-        return;
-    }
     let mut theme = THEME
         .get_or_init(|| Mutex::new(theme::load(&theme_root(), config).unwrap_or_else(|d| panic!("the default theme does not load: {d}")).0))
         .lock()
         .unwrap_or_else(|p| p.into_inner());
+    diagnostics.extend(ledestjerne::render::plan::check(&theme_root(), config, &pages, &theme));
+    if diagnostics.has_errors() {
+        return;
+    }
     let site = Site { config: config.clone(), pages, graph };
     let order = Order::new(&site.config, &site.pages);
     let (files, failures) = files::collect(|sink| {

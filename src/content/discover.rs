@@ -73,8 +73,9 @@ pub fn source_file(root: &Path, rel_path: &str, config: &Config) -> Option<Sourc
     classify(root, &path, config, &mut Diagnostics::new())
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()) == Some("md")
+/// Whether `path` names a Markdown file: `.md` or `.markdown`, in any case.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 fn classify(root: &Path, path: &Path, config: &Config, diagnostics: &mut Diagnostics) -> Option<SourceFile> {
@@ -102,7 +103,7 @@ fn classify(root: &Path, path: &Path, config: &Config, diagnostics: &mut Diagnos
 
 fn stem_of(rest: &[&str]) -> String {
     let file = rest.last().copied().unwrap_or_default();
-    let stem = file.strip_suffix(".md").unwrap_or(file);
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     if stem == "index" && rest.len() >= 2 { rest[rest.len() - 2].to_string() } else { stem.to_string() }
 }
 
@@ -124,12 +125,19 @@ pub fn read_text(file: &SourceFile) -> Result<String, Diagnostic> {
     }
     let bytes = std::fs::read(&file.abs_path)
         .map_err(|e| Diagnostic::error(at(1, 1), format!("cannot read the file: {e}")).with_help("check the file's permissions"))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         let (line, col) = crate::diagnostics::line_col(&text, valid);
         Diagnostic::error(at(line, col), "the file is not valid UTF-8").with_help("save the file as UTF-8 (not Latin-1 or Windows-1252)")
-    })
+    })?;
+    if let Some(nul) = text.find('\0') {
+        let (line, col) = crate::diagnostics::line_col(&text, nul);
+        return Err(Diagnostic::error(at(line, col), "the file holds a NUL character (U+0000)").with_help(
+            "delete it: it is invisible in most editors, usually pasted from a PDF or a binary file, and is not allowed in web pages",
+        ));
+    }
+    Ok(text)
 }
 
 fn fold(name: &str) -> String {
@@ -154,23 +162,10 @@ fn check_file_names(files: &[SourceFile]) -> Diagnostics {
     diagnostics
 }
 
-/// Pages with the same id or URL, and top-level pages whose URL is a kind's listing.
-pub fn check_collisions(pages: &[Page], config: &Config) -> Diagnostics {
+/// Pages with the same id or URL. (Pages at the path of a generated file
+/// are found with every other output path, by `render::plan`.)
+pub fn check_collisions(pages: &[Page]) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    for page in pages.iter().filter(|p| config.kinds[p.kind].folder.is_empty()) {
-        if let Some(kind) = config.kinds.iter().find(|k| !k.folder.is_empty() && page.url == k.section_path()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Location::new(&page.path, 1, 1),
-                    format!("`{}` would be written to `/{}`, where the list of {} goes", page.path, page.url, kind.plural),
-                )
-                .with_help(format!(
-                    "rename the file or set a different `id:`; `{}` is the folder of the kind `{}`",
-                    kind.folder, kind.name
-                )),
-            );
-        }
-    }
     let mut ids: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut urls: BTreeMap<String, &Page> = BTreeMap::new();
     for page in pages {
@@ -204,6 +199,8 @@ mod tests {
         assert_eq!(stem_of(&["foo", "index.md"]), "foo");
         assert_eq!(stem_of(&["foo.md"]), "foo");
         assert_eq!(stem_of(&["index.md"]), "index");
+        assert_eq!(stem_of(&["foo.MD"]), "foo");
+        assert_eq!(stem_of(&["foo", "index.markdown"]), "foo");
     }
 
     fn config() -> Config {
@@ -224,24 +221,6 @@ mod tests {
         assert!(messages[0].starts_with("error: content/cases/y.md:1:1: not a regular file"), "{messages:?}");
         let file = SourceFile { abs_path: fifo, rel_path: "content/cases/y.md".into(), stem: "y".into(), kind: KindIdx(1) };
         assert!(read_text(&file).unwrap_err().message.starts_with("not a regular file"));
-    }
-
-    #[test]
-    fn a_top_level_page_cannot_take_a_listing_url() {
-        let page = |path: &str, id: &str, kind| Page {
-            id: id.into(),
-            kind,
-            path: path.into(),
-            title: id.into(),
-            url: super::super::page_url(if kind == KindIdx(0) { "" } else { "cases" }, id),
-            fields: Default::default(),
-            body: String::new(),
-            body_line: 4,
-        };
-        let pages = [page("content/cases.md", "cases", KindIdx(0)), page("content/cases/a.md", "a", KindIdx(1))];
-        let messages: Vec<String> = check_collisions(&pages, &config()).iter().map(ToString::to_string).collect();
-        assert_eq!(messages.len(), 1, "{messages:?}");
-        assert!(messages[0].contains("`content/cases.md` would be written to `/cases/`, where the list of Cases goes"), "{messages:?}");
     }
 
     #[test]

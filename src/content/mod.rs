@@ -184,7 +184,7 @@ pub fn load(root: &Path, config: &Config) -> (Vec<Page>, Diagnostics) {
         diagnostics.extend(diags);
         pages.extend(page);
     }
-    diagnostics.extend(discover::check_collisions(&pages, config));
+    diagnostics.extend(discover::check_collisions(&pages));
     (pages, diagnostics)
 }
 

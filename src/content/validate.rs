@@ -11,7 +11,7 @@ use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, enum_list};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest};
 use crate::yaml::{self, Limits};
 use serde_norway::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Reserved front-matter key that overrides the page id.
 pub const ID_KEY: &str = "id";
@@ -72,15 +72,41 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
             out.values.insert(def.name.clone(), v);
         }
     }
+    check_required(&ctx, kind, &map, &key_lines, diagnostics);
+    Some(out)
+}
+
+/// Required fields that are missing, or blank.
+fn check_required(
+    ctx: &Ctx<'_>,
+    kind: &Kind,
+    map: &serde_norway::Mapping,
+    key_lines: &HashMap<&str, usize>,
+    diagnostics: &mut Diagnostics,
+) {
     for def in kind.fields.iter().filter(|d| d.required && map.get(d.name.as_str()).is_none_or(Value::is_null)) {
         let (line, col) = key_lines.get(def.name.as_str()).map_or((0, 1), |&line| (line, 1));
-        let location = if line == 0 { Location::new(path, 1, 1) } else { ctx.at(line, col) };
+        let location = if line == 0 { Location::new(ctx.path, 1, 1) } else { ctx.at(line, col) };
         diagnostics.push(
             Diagnostic::error(location, format!("missing required field `{}` for a {}", def.name, kind.label.to_lowercase()))
                 .with_help(format!("add `{}: …` ({}) to the front matter", def.name, def.ty.describe())),
         );
     }
-    Some(out)
+    for def in kind.fields.iter().filter(|d| d.required && map.get(d.name.as_str()).is_some_and(blank)) {
+        let line = key_lines.get(def.name.as_str()).copied().unwrap_or(1);
+        diagnostics.push(
+            Diagnostic::error(ctx.at(line, ctx.value_col(line)), format!("required field `{}` is empty", def.name)).with_help(format!(
+                "write {} here: a {} needs one",
+                def.ty.describe(),
+                kind.label.to_lowercase()
+            )),
+        );
+    }
+}
+
+/// A text of nothing but white space, which a required field may not be.
+fn blank(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| s.trim().is_empty())
 }
 
 fn unknown_field(ctx: &Ctx<'_>, key: &str, kind: &Kind, line: usize, col: usize) -> Diagnostic {
@@ -209,8 +235,9 @@ impl Ctx<'_> {
     fn scalar(&self, ty: &FieldType, value: &Value, line: usize) -> Result<FieldValue, (String, String)> {
         match (ty, value) {
             (FieldType::String, Value::String(s)) => Ok(FieldValue::Str(s.clone())),
-            (FieldType::Number, Value::Number(n)) => Ok(FieldValue::Number(n.as_f64().unwrap_or_default())),
-            (FieldType::Integer, Value::Number(n)) if n.is_i64() => Ok(FieldValue::Integer(n.as_i64().unwrap_or_default())),
+            (FieldType::Number, Value::Number(n)) => number(n.as_f64().unwrap_or(f64::NAN)).map(FieldValue::Number),
+            (FieldType::Integer, Value::Number(n)) if n.is_i64() => integer(n.as_i64().unwrap_or_default()).map(FieldValue::Integer),
+            (FieldType::Integer, Value::Number(n)) if n.is_u64() => Err(too_big(&n.to_string())),
             (FieldType::Bool, Value::Bool(b)) => Ok(FieldValue::Bool(*b)),
             (FieldType::Date, Value::String(s)) => date(s).map(|()| FieldValue::Date(s.clone())),
             (FieldType::Url, Value::String(s)) => url(s).map(|()| FieldValue::Url(s.clone())),
@@ -298,6 +325,13 @@ impl Ctx<'_> {
                 None => ok = false,
             }
         }
+        for def in fields.iter().filter(|d| d.required && map.get(d.name.as_str()).is_some_and(blank)) {
+            diagnostics.push(
+                Diagnostic::error(self.at(line, 1), format!("field `{field}`: required `{}` is empty", def.name))
+                    .with_help(format!("write {}", def.ty.describe())),
+            );
+            ok = false;
+        }
         for def in fields.iter().filter(|d| d.required && !out.contains_key(&d.name)) {
             if map.get(def.name.as_str()).is_none() {
                 diagnostics.push(
@@ -369,14 +403,51 @@ fn unquoted_number_help(s: &str) -> String {
     }
 }
 
+/// The largest number a field may hold: every whole number up to it is
+/// exact in a float, so charts and listings show what was written.
+const MAX_NUMBER: f64 = 1e15;
+
+fn number(n: f64) -> Result<f64, (String, String)> {
+    if n.is_nan() || n.is_infinite() {
+        let help = "write a number with digits, e.g. 12.5; `.inf` and `.nan` are YAML's words for infinity and not-a-number";
+        return Err((format!("`{n}` is not a number a reader can be shown"), help.into()));
+    }
+    if n.abs() > MAX_NUMBER {
+        return Err(too_big(&format!("{n:e}")));
+    }
+    Ok(n)
+}
+
+fn integer(n: i64) -> Result<i64, (String, String)> {
+    if n.unsigned_abs() > MAX_NUMBER as u64 { Err(too_big(&n.to_string())) } else { Ok(n) }
+}
+
+fn too_big(n: &str) -> (String, String) {
+    (
+        format!("`{n}` is too large: numbers may be at most 1000000000000000 (10^15) either side of zero"),
+        "write it in a bigger unit (thousands, millions) and say so in the field's label or the text".into(),
+    )
+}
+
 fn date(s: &str) -> Result<(), (String, String)> {
     let parts: Vec<&str> = s.split('-').collect();
-    let ok = parts.len() == 3
-        && parts[0].len() == 4
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
-    if ok { Ok(()) } else { Err((format!("`{s}` is not a date"), "write the date as YYYY-MM-DD, e.g. 2016-05-01".into())) }
+    let digits = parts.len() == 3 && parts[0].len() == 4 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let (year, month, day) = (number(0), number(1), number(2));
+    if !digits || !(1..=12).contains(&month) {
+        return Err((format!("`{s}` is not a date"), "write the date as YYYY-MM-DD, e.g. 2016-05-01".into()));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Err((format!("`{s}` is not a date: month {month} of {year} has {days} days"), "check the day and the month".into()));
+    }
+    Ok(())
 }
 
 fn url(s: &str) -> Result<(), (String, String)> {
@@ -432,9 +503,22 @@ mod tests {
     }
 
     #[test]
+    fn numbers_readers_cannot_be_shown_are_refused() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1e300, -2e15] {
+            assert!(number(bad).is_err(), "{bad}");
+        }
+        assert!(number(1e15).is_ok() && number(-0.5).is_ok());
+        assert!(integer(1_000_000_000_000_001).is_err() && integer(2016).is_ok());
+    }
+
+    #[test]
     fn dates_urls_and_colours() {
         assert!(date("2016-05-01").is_ok());
         assert!(date("2016-13-01").is_err());
+        assert!(date("2024-02-29").is_ok() && date("2000-02-29").is_ok());
+        for bad in ["2026-02-30", "2025-02-29", "1900-02-29", "2026-04-31", "2026-01-00"] {
+            assert!(date(bad).is_err(), "{bad}");
+        }
         assert!(url("https://coi.dk").is_ok());
         assert!(url("javascript:alert(1)").is_err());
         assert!(color("#1b6e5a").is_ok());

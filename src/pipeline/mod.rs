@@ -91,6 +91,10 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     match theme::load(&options.root, &config) {
         Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
+            diagnostics.extend(crate::render::plan::check(&options.root, &config, &pages, &theme));
+            if diagnostics.has_errors() {
+                return Err(diagnostics);
+            }
             Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics })
         }
         Ok(_) => Err(diagnostics),

@@ -5,11 +5,13 @@
 //! typed [`views`] templates receive (pure, no templates); [`theme`] loads
 //! the Tera templates, static files and UI strings; [`write`] runs the views
 //! through the templates into files — pages, listings, special pages, the
-//! print page and the sitemap. [`charts`] draws figures and the hub map as
+//! print page and the sitemap; [`plan`] knows the path of every file before
+//! it is rendered, and checks them. [`charts`] draws figures and the hub map as
 //! inline SVG.
 
 pub mod charts;
 pub mod order;
+pub mod plan;
 pub mod theme;
 pub mod values;
 pub mod view;

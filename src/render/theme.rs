@@ -243,6 +243,10 @@ fn load_ui(site: &Site, theme_dir: &Path, rel_theme: &str, lang: &str, diagnosti
 fn collect_static(site: &Site, root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
     let problems = site.walk(dir, |entry| {
         let rel = crate::tree::relative(dir, entry.path());
+        if entry.file_name().to_str().is_none() {
+            diagnostics.push(not_utf8(&crate::tree::relative(root, entry.path()), entry.file_name()));
+            return false;
+        }
         if !rel.is_empty() && !publishable(&rel) {
             diagnostics.push(hidden_file_warning(&crate::tree::relative(root, entry.path())));
             return false;
@@ -265,6 +269,12 @@ pub fn publishable(rel: &str) -> bool {
     let first = parts.next().unwrap_or_default();
     let first_ok = !first.starts_with('.') || ALLOWED.contains(&first);
     first_ok && parts.all(|p| !p.starts_with('.') || p == ".htaccess")
+}
+
+fn not_utf8(path: &str, name: &std::ffi::OsStr) -> Diagnostic {
+    Diagnostic::error(Location::new(path, 1, 1), format!("the name {name:?} is not valid UTF-8")).with_help(
+        "rename the file: web addresses are UTF-8, so it could not be published under its own name (`\\x..` are the bytes that are not)",
+    )
 }
 
 fn hidden_file_warning(path: &str) -> Diagnostic {

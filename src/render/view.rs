@@ -430,6 +430,6 @@ impl<'a> ViewBuilder<'a> {
 }
 
 /// Site-relative folder of the listing of `kind`'s pages whose facet `def` has `value`.
-fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
+pub(crate) fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
     format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(value))
 }

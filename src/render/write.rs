@@ -22,7 +22,7 @@ pub const PRINT_PART_PAGES: usize = 1000;
 pub const SEARCH_PATH: &str = "soeg/";
 
 /// Site-relative folder of part `k` (from 0) of the print page: `print/`, `print/2/`, …
-fn print_path(k: usize) -> String {
+pub(crate) fn print_path(k: usize) -> String {
     if k == 0 { "print/".to_string() } else { format!("print/{}/", k + 1) }
 }
 

@@ -16,5 +16,6 @@ mod new;
 mod reliability;
 mod serve;
 mod site_files;
+mod values;
 mod watch;
 mod watch_limit;

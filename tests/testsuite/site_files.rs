@@ -140,3 +140,66 @@ mod output_folder {
         }
     }
 }
+
+mod paths {
+    use super::*;
+
+    /// `check` and `build` fail alike, with `message` in both.
+    #[track_caller]
+    fn both_refuse(site: &SiteTest, message: &str) {
+        let check = site.run(&["check"]).failed();
+        assert_says(&check.stderr, message);
+        let build = site.build().failed();
+        assert_says(&build.stderr, message);
+        assert!(!build.out.exists(), "nothing is written");
+    }
+
+    #[test]
+    fn a_page_at_a_generated_path_fails_check_as_it_fails_build() {
+        both_refuse(
+            &site().page("", "soeg", "title: Søg", ""),
+            "error: content/soeg.md:1:1: `content/soeg.md` would be written to `soeg/index.html`, where the search page goes",
+        );
+        both_refuse(&site().page("", "print", "title: Print", ""), "would be written to `print/index.html`, where the print page goes");
+        both_refuse(&site().page("", "pagefind", "title: P", ""), "but `pagefind/` is where the search index goes");
+    }
+
+    #[test]
+    fn a_static_file_at_a_generated_path_fails_check() {
+        both_refuse(
+            &site().file("static/404.html", "<h1>væk</h1>"),
+            "error: static/404.html:1:1: `static/404.html` would be written to `404.html`, where the 404 page goes",
+        );
+        both_refuse(
+            &site().file("static/sitemap.xml", "<urlset/>"),
+            "`static/sitemap.xml` would be written to `sitemap.xml`, where the sitemap goes",
+        );
+        both_refuse(&site().file("static/pagefind/pagefind.js", "x"), "`pagefind/` is where the search index goes");
+    }
+
+    #[test]
+    fn names_windows_or_macos_cannot_hold_are_errors() {
+        both_refuse(
+            &site().page("", "con", "title: Con", ""),
+            "error: content/con.md:1:1: `content/con.md` would be written to `con/index.html`, but `con` is a device name on Windows",
+        );
+        both_refuse(
+            &site().file("static/aux.txt", "x"),
+            "`static/aux.txt` would be written to `aux.txt`, but `aux.txt` is a device name on Windows",
+        );
+        both_refuse(&site().file("static/img/Logo.png", "a").file("static/img/logo.png", "b"), "which differ only in case");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn static_names_that_are_not_utf8_are_errors_not_merged() {
+        use std::os::unix::ffi::OsStrExt;
+        let site = site();
+        std::fs::create_dir_all(site.root().join("static")).expect("static");
+        for name in [&b"caf\xe9.txt"[..], b"caf\xe8.txt"] {
+            std::fs::write(site.root().join("static").join(std::ffi::OsStr::from_bytes(name)), name).expect("write");
+        }
+        let run = site.run(&["check"]).failed();
+        assert_eq!(run.stderr.matches("is not valid UTF-8").count(), 2, "{}", run.stderr);
+    }
+}

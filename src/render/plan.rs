@@ -1,0 +1,127 @@
+//! The path of every file a build will write, known before anything is
+//! rendered, with what puts it there.
+//!
+//! `build`, `check` and `serve` all check the plan, so a clash that would
+//! lose a file — a page or a static file at the path of a generated page, two
+//! static files one case-insensitive file system would merge, a name Windows
+//! cannot hold — is found by `check` too, and named by its source file.
+
+use super::Theme;
+use super::view::facet_path;
+use super::write::{PRINT_PART_PAGES, SEARCH_PATH, print_path};
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::Page;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The folder the search index is written into.
+pub const SEARCH_INDEX_PATH: &str = "pagefind/";
+
+/// What puts a file at a path, and where to point an editor.
+#[derive(Debug, Clone)]
+struct Origin {
+    /// How the message names it.
+    what: String,
+    /// Where the diagnostic goes.
+    at: String,
+}
+
+impl Origin {
+    fn generated(what: impl Into<String>) -> Self {
+        Origin { what: what.into(), at: CONFIG_FILE.into() }
+    }
+
+    fn file(path: &str) -> Self {
+        Origin { what: format!("`{path}`"), at: path.into() }
+    }
+}
+
+/// Checks the paths the site's files will take.
+pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Diagnostics {
+    let mut planned: Vec<(String, Origin)> = generated(config, pages, theme);
+    for page in pages {
+        planned.push((format!("{}index.html", page.url), Origin::file(&page.path)));
+    }
+    for (rel, source) in &theme.static_files {
+        planned.push((rel.clone(), Origin::file(&crate::tree::relative(root, source))));
+    }
+    let mut diagnostics = Diagnostics::new();
+    let mut exact: BTreeMap<String, Origin> = BTreeMap::new();
+    let mut folded: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+    for (path, origin) in planned {
+        if let Some(problem) = reserved(&path) {
+            diagnostics.push(unportable(&path, &origin, &problem));
+        } else if let Some(first) = exact.get(&path) {
+            diagnostics.push(clash(&path, first, &origin));
+        } else if let Some((other, first)) = folded.get(&path.to_lowercase()) {
+            diagnostics.push(case_clash(other, first, &path, &origin));
+        } else {
+            folded.insert(path.to_lowercase(), (path.clone(), origin.clone()));
+            exact.insert(path, origin);
+        }
+    }
+    diagnostics
+}
+
+/// The files the generator makes itself: listings, facet pages, the special
+/// pages, the print page's parts, the sitemap.
+fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Origin)> {
+    let mut files = Vec::new();
+    for kind in config.kinds.iter().filter(|k| !k.folder.is_empty()) {
+        files.push((format!("{}index.html", kind.section_path()), Origin::generated(format!("the list of {}", kind.plural))));
+        for def in kind.fields.iter().filter(|d| d.facet) {
+            for value in super::values::enum_values(&def.ty) {
+                let what = format!("the list of {} with {} {}", kind.plural, def.label, value.label);
+                files.push((format!("{}index.html", facet_path(kind, def, &value.value)), Origin::generated(what)));
+            }
+        }
+    }
+    let templates = &theme.templates;
+    if templates.has("404.html") {
+        files.push(("404.html".into(), Origin::generated("the 404 page")));
+    }
+    if templates.has("search.html") {
+        files.push((format!("{SEARCH_PATH}index.html"), Origin::generated("the search page")));
+    }
+    if templates.has("print.html") {
+        for k in 0..pages.len().div_ceil(PRINT_PART_PAGES).max(1) {
+            files.push((format!("{}index.html", print_path(k)), Origin::generated("the print page")));
+        }
+    }
+    files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
+    files
+}
+
+/// Why no site file may take `path`: the search index's folder, or a name
+/// Windows cannot hold.
+fn reserved(path: &str) -> Option<String> {
+    if path.starts_with(SEARCH_INDEX_PATH) {
+        return Some(format!("`{SEARCH_INDEX_PATH}` is where the search index goes"));
+    }
+    path.split('/').find_map(|segment| crate::slug::unportable(segment).map(|why| format!("`{segment}` {why}")))
+}
+
+fn unportable(path: &str, origin: &Origin, problem: &str) -> Diagnostic {
+    Diagnostic::error(Location::new(&origin.at, 1, 1), format!("{} would be written to `{path}`, but {problem}", origin.what))
+        .with_help("rename the file (or set a different `id:`): the site must be publishable from any system and host")
+}
+
+fn clash(path: &str, first: &Origin, second: &Origin) -> Diagnostic {
+    let (generated, file) = if first.at == CONFIG_FILE { (first, second) } else { (second, first) };
+    let message = if generated.at == CONFIG_FILE && file.at != CONFIG_FILE {
+        format!("{} would be written to `{path}`, where {} goes", file.what, generated.what)
+    } else {
+        format!("{} and {} would both be written to `{path}`", first.what, second.what)
+    };
+    Diagnostic::error(Location::new(&second.at, 1, 1), message)
+        .with_help("rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost")
+}
+
+fn case_clash(first_path: &str, first: &Origin, path: &str, origin: &Origin) -> Diagnostic {
+    Diagnostic::error(
+        Location::new(&origin.at, 1, 1),
+        format!("{} would be written to `{path}` and {} to `{first_path}`, which differ only in case", origin.what, first.what),
+    )
+    .with_help("rename one of them: case-insensitive file systems and hosts (Windows, macOS) would keep only one")
+}
