@@ -195,6 +195,9 @@ pub enum FieldType {
         kind: Option<String>,
         /// Whether a plain name (not an id) is accepted instead.
         or_name: bool,
+        /// Whether templates also get the target's own field values, one
+        /// level deep (a sheet showing the questions of the readings it lists).
+        embed: bool,
     },
     /// A mapping with fields of its own.
     Object(Vec<FieldDef>),
