@@ -136,6 +136,19 @@ impl Kind {
         self.roles.get(role).map(|i| &self.fields[i])
     }
 
+    /// Whether any field of the kind embeds the fields of the pages it refers to.
+    pub fn embeds(&self) -> bool {
+        fn embeds(ty: &FieldType) -> bool {
+            match ty {
+                FieldType::Ref { embed, .. } => *embed,
+                FieldType::List { of, .. } => embeds(of),
+                FieldType::Object(defs) => defs.iter().any(|d| embeds(&d.ty)),
+                _ => false,
+            }
+        }
+        self.fields.iter().any(|d| embeds(&d.ty))
+    }
+
     /// URL path of the kind's listing page, relative to the site root (`cases/`).
     pub fn section_path(&self) -> String {
         if self.folder.is_empty() { String::new() } else { format!("{}/", self.folder) }
