@@ -136,6 +136,19 @@ impl Kind {
         self.roles.get(role).map(|i| &self.fields[i])
     }
 
+    /// Whether any field of the kind embeds the fields of the pages it refers to.
+    pub fn embeds(&self) -> bool {
+        fn embeds(ty: &FieldType) -> bool {
+            match ty {
+                FieldType::Ref { embed, .. } => *embed,
+                FieldType::List { of, .. } => embeds(of),
+                FieldType::Object(defs) => defs.iter().any(|d| embeds(&d.ty)),
+                _ => false,
+            }
+        }
+        self.fields.iter().any(|d| embeds(&d.ty))
+    }
+
     /// URL path of the kind's listing page, relative to the site root (`cases/`).
     pub fn section_path(&self) -> String {
         if self.folder.is_empty() { String::new() } else { format!("{}/", self.folder) }
@@ -195,6 +208,9 @@ pub enum FieldType {
         kind: Option<String>,
         /// Whether a plain name (not an id) is accepted instead.
         or_name: bool,
+        /// Whether templates also get the target's own field values, one
+        /// level deep (a sheet showing the questions of the readings it lists).
+        embed: bool,
     },
     /// A mapping with fields of its own.
     Object(Vec<FieldDef>),

@@ -118,5 +118,7 @@ pub struct RawType {
     pub kind: Option<String>,
     #[serde(default)]
     pub or_name: bool,
+    #[serde(default)]
+    pub embed: bool,
     pub fields: Option<Ordered<RawType>>,
 }

@@ -138,7 +138,7 @@ impl Resolver<'_> {
             "source_file" => FieldType::SourceFile,
             "enum" => FieldType::Enum(self.enum_values(owner, name, raw.values.as_ref())?),
             "list" => self.list(owner, name, raw, depth)?,
-            "ref" => FieldType::Ref { kind: raw.kind.clone(), or_name: raw.or_name },
+            "ref" => FieldType::Ref { kind: raw.kind.clone(), or_name: raw.or_name, embed: raw.embed },
             "object" => self.object(owner, name, raw)?,
             other => self.named(owner, name, other, depth)?,
         };

@@ -244,7 +244,7 @@ impl Ctx<'_> {
             (FieldType::Color, Value::String(s)) => color(s).map(|()| FieldValue::Color(s.clone())),
             (FieldType::SourceFile, Value::String(s)) => self.source_file(s),
             (FieldType::Enum(values), Value::String(s)) => enum_value(values, s).map(|()| FieldValue::Enum(s.clone())),
-            (FieldType::Ref { kind, or_name }, Value::String(s)) => Ok(reference(s, kind, *or_name, self.find(line, s))),
+            (FieldType::Ref { kind, or_name, .. }, Value::String(s)) => Ok(reference(s, kind, *or_name, self.find(line, s))),
             _ => Err(mismatch(ty, value)),
         }
     }

@@ -10,7 +10,8 @@
 //! * when its title or fields changed (what other pages show of it: title,
 //!   summary, tags, colour, chart): the pages that refer to it, its previous
 //!   and next pages, and its kind's listings — and the same for pages whose
-//!   summary shows its title;
+//!   summary shows its title; and pages that embed one of the pages that
+//!   refer to it (`embed: true` shows the referring page's fields);
 //! * pages whose previous or next page changed, when the listing order moved;
 //! * hub pages whose related hubs changed;
 //! * everything, when the site-wide template values (`site`: navigation,
@@ -240,7 +241,9 @@ impl Session {
 /// Renders the pages an edit affects and the listings of their kinds; returns how many pages.
 fn render_affected(writer: &Writer<'_>, before: &Before, affected: &mut Affected, sink: files::Sink<'_>) -> (usize, Vec<TemplateFailure>) {
     let views = writer.views();
+    let embedding: Vec<bool> = views.config().kinds.iter().map(crate::config::Kind::embeds).collect();
     affected.widen(before, &views.order().neighbour_pairs(), views.graph(), views.pages());
+    affected.widen_embeds(views.graph(), views.pages(), &embedding);
     let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
     let (_, mut failures) = writer.pages(&indices, sink, &|_, _| ());
     failures.extend(writer.listings(&|k| affected.listed.contains(&k), sink));
@@ -269,6 +272,15 @@ struct Affected {
 }
 
 impl Affected {
+    /// Adds the pages that embed a page showing a `shown` page: an embedded
+    /// page's fields show the titles of the pages they refer to.
+    fn widen_embeds(&mut self, graph: &Graph, pages: &[Page], embedding: &[bool]) {
+        let showing = self.shown.iter().flat_map(|&p| graph.incoming[p].iter().map(|e| e.page));
+        let embedders = showing.flat_map(|q| graph.incoming[q].iter().map(|e| e.page)).filter(|&r| embedding[pages[r].kind.0]);
+        let found: Vec<PageIdx> = embedders.collect();
+        self.pages.extend(found);
+    }
+
     /// Adds the pages that show the `shown` pages, those whose previous or
     /// next page changed, and hubs whose related hubs changed.
     fn widen(&mut self, before: &Before, neighbours: &[(Option<PageIdx>, Option<PageIdx>)], graph: &Graph, pages: &[Page]) {

@@ -43,7 +43,7 @@ pub fn plain_html(value: &ValueView) -> String {
     match value {
         ValueView::Text { text } => format!("<p>{}</p>", escape(text)),
         ValueView::Html { html } => html.clone(),
-        ValueView::Link { link } => format!("<p>{}</p>", escape(&link.title)),
+        ValueView::Link { link, .. } => format!("<p>{}</p>", escape(&link.title)),
         ValueView::Enum { label, .. } => format!("<p>{}</p>", escape(label)),
         ValueView::Url { .. } => String::new(),
         ValueView::List { items } => items.iter().map(plain_html).collect(),

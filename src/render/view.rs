@@ -14,6 +14,15 @@ use crate::markdown::{self, LinkTarget, Resolved};
 use crate::slug::slugify;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Whether references declared with `embed: true` bring their target's fields along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Embed {
+    /// Yes: the page being rendered.
+    Allowed,
+    /// No: a page already embedded in another (embeds go one level deep).
+    Not,
+}
+
 /// Pages with at least this many headings get a table of contents.
 const TOC_MIN_HEADINGS: usize = 3;
 
@@ -85,7 +94,7 @@ impl<'a> ViewBuilder<'a> {
         } else {
             Vec::new()
         };
-        let fields = self.field_views(page, kind);
+        let fields = self.field_views(page, kind, Embed::Allowed);
         let field = fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
         let (prev, next) = self.order.neighbours(i, page.kind);
         PageView {
@@ -106,7 +115,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The fields a page shows in its field list: all but its title, summary and source.
-    fn field_views(&self, page: &'a Page, kind: &Kind) -> Vec<FieldView> {
+    fn field_views(&self, page: &'a Page, kind: &Kind, embed: Embed) -> Vec<FieldView> {
         let hidden = [
             Some(kind.title_field.as_str()),
             kind.role(Role::Summary).map(|f| f.name.as_str()),
@@ -120,7 +129,7 @@ impl<'a> ViewBuilder<'a> {
                 Some(FieldView {
                     name: def.name.clone(),
                     label: def.label.clone(),
-                    value: self.value_view(page, kind, def, &def.ty, value),
+                    value: self.value_view(page, kind, def, &def.ty, value, embed),
                 })
             })
             .collect()
@@ -183,17 +192,17 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    fn value_view(&self, page: &'a Page, kind: &Kind, def: &FieldDef, ty: &FieldType, value: &FieldValue) -> ValueView {
+    fn value_view(&self, page: &'a Page, kind: &Kind, def: &FieldDef, ty: &FieldType, value: &FieldValue, embed: Embed) -> ValueView {
         match (ty, value) {
             (FieldType::List { of, .. }, FieldValue::List(items)) => {
-                ValueView::List { items: items.iter().map(|v| self.value_view(page, kind, def, of, v)).collect() }
+                ValueView::List { items: items.iter().map(|v| self.value_view(page, kind, def, of, v, embed)).collect() }
             }
             (FieldType::Object(defs), FieldValue::Object(map)) => ValueView::Object {
                 fields: map
                     .iter()
                     .filter_map(|(k, v)| {
                         let d = defs.iter().find(|d| &d.name == k)?;
-                        Some((k.clone(), self.value_view(page, kind, d, &d.ty, v)))
+                        Some((k.clone(), self.value_view(page, kind, d, &d.ty, v, embed)))
                     })
                     .collect(),
             },
@@ -202,14 +211,24 @@ impl<'a> ViewBuilder<'a> {
                 let url = def.facet.then(|| self.facet_url(kind, def, v));
                 ValueView::Enum { value: v.clone(), label, url }
             }
+            (FieldType::Ref { embed: true, .. }, FieldValue::Ref(r)) if embed == Embed::Allowed => match self.graph.by_id.get(&r.id) {
+                Some(&idx) => ValueView::Link { link: Box::new(self.link(idx)), fields: self.embedded_fields(idx) },
+                None => ValueView::Text { text: r.id.clone() },
+            },
             (_, other) => self.scalar_view(page, other),
         }
+    }
+
+    /// The field values of page `i` by name, for a page that embeds it; its own embeds stay plain links.
+    fn embedded_fields(&self, i: PageIdx) -> BTreeMap<String, ValueView> {
+        let page = &self.pages[i];
+        self.field_views(page, self.kind_of(i), Embed::Not).into_iter().map(|f| (f.name, f.value)).collect()
     }
 
     fn scalar_view(&self, page: &'a Page, value: &FieldValue) -> ValueView {
         match value {
             FieldValue::Ref(r) => match self.graph.by_id.get(&r.id) {
-                Some(&idx) => ValueView::Link { link: Box::new(self.link(idx)) },
+                Some(&idx) => ValueView::Link { link: Box::new(self.link(idx)), fields: BTreeMap::new() },
                 None => ValueView::Text { text: r.id.clone() },
             },
             FieldValue::Text(t) => ValueView::Html { html: self.markdown(page, &t.source) },

@@ -48,6 +48,10 @@ pub enum ValueView {
     Link {
         /// The target.
         link: Box<LinkView>,
+        /// The target's field values by name, for a reference declared with
+        /// `embed: true` (empty otherwise, and never nested further).
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        fields: BTreeMap<String, ValueView>,
     },
     /// An enum value with its label and listing page.
     Enum {

@@ -1,5 +1,6 @@
 // Shared helpers for the browser tests: the binary, fixture builds, a static
 // server for a built site under a sub-path, and a headless Chromium.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
@@ -67,4 +68,21 @@ export async function launch() {
 /** Copies a folder recursively. */
 export function copyDir(from, to) {
   fs.cpSync(from, to, { recursive: true });
+}
+
+/** Builds the course, serves it and launches Chromium before the tests of a
+ * file, and closes both after them; the returned object holds `out`, `server`
+ * and `browser` once the tests run. */
+export function courseSite() {
+  const site = {};
+  before(async () => {
+    site.out = buildSite(repo);
+    site.server = await serveStatic(site.out, '/');
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

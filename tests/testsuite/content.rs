@@ -82,6 +82,10 @@ fn the_course_builds_byte_identically_twice() {
     let (one, two) = (build("en"), build("to"));
     assert!(one.html("").contains("Samarbejdsdrevet innovation"));
     assert!(one.html("cases/skat-i-balance/").contains("Skat i balance"));
+    let borgere = one.html("aktoerer/borgere/");
+    let quotes = &borgere[borgere.find("class=\"quotes\"").expect("the quotes section")..];
+    assert!(quotes.contains("Gengivet i egne ord efter"), "a paraphrase says so");
+    assert!(!quotes.contains("<blockquote>"), "a paraphrase is not shown as a quotation");
     let first = support::fingerprint(&one.out);
     assert!(first.keys().any(|p| p.starts_with("pagefind/")), "no search index");
     assert_eq!(first, support::fingerprint(&two.out));

@@ -11,6 +11,7 @@ mod support;
 mod architecture;
 mod build;
 mod content;
+mod editorial;
 mod incremental;
 mod new;
 mod reliability;
