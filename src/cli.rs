@@ -31,7 +31,9 @@ pub enum Command {
 /// `ledestjerne build`.
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
-    /// Output folder.
+    /// Output folder. A relative path is taken from the site folder
+    /// (`--root`), not from the current folder, so `-o public` is always
+    /// the site's own `public/`.
     #[arg(long, short, default_value = "public")]
     pub output: PathBuf,
     /// Public URL of the site, may include a path (overrides site.yaml).
@@ -68,8 +70,8 @@ pub struct ServeArgs {
     /// Port (the next free one is taken when it is busy).
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
-    /// Output folder of `build`: `serve` keeps the site in memory and
-    /// ignores changes in this folder.
+    /// Output folder of `build` (relative to the site folder): `serve`
+    /// keeps the site in memory and ignores changes in this folder.
     #[arg(long, short, default_value = "public")]
     pub output: PathBuf,
 }

@@ -291,6 +291,18 @@ pub struct Resolved {
 
 /// Renders `source` to HTML. `resolve` maps internal links to URLs; unresolved ones become plain text.
 pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) -> Option<Resolved>) -> (String, Vec<Heading>) {
+    render_as(source, allow_raw_html, resolve, None)
+}
+
+/// Renders `source` as one section of a page that holds many: headings one
+/// level down (`##` becomes `<h3>`), and every id and `#anchor` link of the
+/// page given `prefix`, so that two pages' `#noegletal` stay apart. Code
+/// and text are left as written.
+pub fn render_section(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, prefix: &str) -> String {
+    render_as(source, allow_raw_html, resolve, Some(prefix)).0
+}
+
+fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section: Option<&str>) -> (String, Vec<Heading>) {
     let parsed = Parser::new_ext(source, options());
     // Raw HTML from content becomes text before embeds add the only HTML that is let through.
     let escaped: Vec<Event<'_>> = if allow_raw_html {
@@ -313,6 +325,7 @@ pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) 
         skip_wiki_text: false,
         open_links: Vec::new(),
         open_images: Vec::new(),
+        section,
     };
     let mut out = Vec::with_capacity(events.len());
     for event in events {
@@ -339,6 +352,8 @@ struct Rewriter<'r> {
     open_links: Vec<bool>,
     /// For each open image: true when it is kept, false when an `<em>` stands in for it.
     open_images: Vec<bool>,
+    /// The id prefix when the page is rendered as a section of a bigger one.
+    section: Option<&'r str>,
 }
 
 impl<'e> Rewriter<'_> {
@@ -351,8 +366,15 @@ impl<'e> Rewriter<'_> {
                 if !self.allow_raw_html {
                     attrs.clear();
                 }
+                let (level, id) = match self.section {
+                    Some(prefix) => (one_down(level), id.map(|id| format!("{prefix}{id}").into())),
+                    None => (level, id),
+                };
                 out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
+            Event::End(TagEnd::Heading(level)) if self.section.is_some() => out.push(Event::End(TagEnd::Heading(one_down(level)))),
+            Event::Html(html) if self.section.is_some() => out.push(Event::Html(self.section_html(&html).into())),
+            Event::InlineHtml(html) if self.section.is_some() => out.push(Event::InlineHtml(self.section_html(&html).into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => self.link(link_type, &dest_url, title, id, out),
             Event::End(TagEnd::Link) => {
                 self.skip_wiki_text = false;
@@ -390,12 +412,29 @@ impl<'e> Rewriter<'_> {
             return;
         };
         self.open_links.push(true);
-        out.push(Event::Start(Tag::Link { link_type, dest_url: r.url.into(), title, id }));
+        let url = match (self.section, r.url.strip_prefix('#')) {
+            (Some(prefix), Some(anchor)) => format!("#{prefix}{anchor}"),
+            _ => r.url,
+        };
+        out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
         if matches!(link_type, LinkType::WikiLink { has_pothole: false }) {
             out.push(Event::Text(r.title.into()));
             self.skip_wiki_text = true;
         }
     }
+}
+
+impl Rewriter<'_> {
+    /// HTML the generator made (an embedded chart), its ids and anchors given the section's prefix.
+    fn section_html(&self, html: &str) -> String {
+        let prefix = self.section.unwrap_or_default();
+        html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
+    }
+}
+
+/// The heading level below `level` (`<h6>` stays).
+fn one_down(level: HeadingLevel) -> HeadingLevel {
+    HeadingLevel::try_from(level as usize + 1).unwrap_or(HeadingLevel::H6)
 }
 
 #[cfg(test)]
@@ -506,5 +545,18 @@ mod tests {
         assert_eq!(s.links[0].target, LinkTarget::File { path: "../cases/x.md".into(), anchor: Some("foer".into()) });
         assert_eq!(s.links[1].target, LinkTarget::Other("https://coi.dk".into()));
         assert_eq!(s.links[2].target, LinkTarget::Anchor("top".into()));
+    }
+
+    #[test]
+    fn a_section_shifts_headings_and_prefixes_anchors_but_not_code() {
+        let source = "## Nøgletal\n\nSe [tallene](#noegletal).\n\n```html\n<a href=\"#top\" id=\"main\"><h2>x</h2></a>\n```\n";
+        let anchors = |t: &LinkTarget| match t {
+            LinkTarget::Anchor(a) => Some(Resolved { url: format!("#{a}"), title: String::new(), embed: None }),
+            t => resolver(t),
+        };
+        let html = render_section(source, false, &anchors, "p-a-");
+        assert!(html.contains("<h3 id=\"p-a-noegletal\">Nøgletal</h3>"), "{html}");
+        assert!(html.contains("href=\"#p-a-noegletal\""), "{html}");
+        assert!(html.contains("&lt;a href=\"#top\" id=\"main\"&gt;&lt;h2&gt;"), "code is as written: {html}");
     }
 }

@@ -15,8 +15,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The folder the search index is written into.
-pub const SEARCH_INDEX_PATH: &str = "pagefind/";
+/// The folder the search index is written into; a large index adds
+/// `pagefind-1/`, `pagefind-2/` … beside it.
+pub const SEARCH_INDEX_DIR: &str = "pagefind";
+
+/// Whether `path` is in one of the search index's folders.
+pub fn in_search_index(path: &str) -> bool {
+    let Some((dir, _)) = path.split_once('/') else { return false };
+    let Some(rest) = dir.strip_prefix(SEARCH_INDEX_DIR) else { return false };
+    rest.is_empty() || rest.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// What puts a file at a path, and where to point an editor.
 #[derive(Debug, Clone)]
@@ -96,8 +104,9 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
 /// Why no site file may take `path`: the search index's folder, or a name
 /// Windows cannot hold.
 fn reserved(path: &str) -> Option<String> {
-    if path.starts_with(SEARCH_INDEX_PATH) {
-        return Some(format!("`{SEARCH_INDEX_PATH}` is where the search index goes"));
+    if in_search_index(path) {
+        let dir = path.split('/').next().unwrap_or_default();
+        return Some(format!("`{dir}/` is where the search index goes"));
     }
     path.split('/').find_map(|segment| crate::slug::unportable(segment).map(|why| format!("`{segment}` {why}")))
 }

@@ -142,7 +142,12 @@ impl<'a> ViewBuilder<'a> {
         PrintView {
             link: self.link(i),
             summary_html: self.summary_html(page, kind),
-            body_html: self.markdown(page, &page.body),
+            body_html: markdown::render_section(
+                &page.body,
+                self.config.markdown.allow_raw_html,
+                &self.resolver(page),
+                &format!("p-{}-", page.id),
+            ),
             chart: chart(page, kind),
             source: self.source(page, kind),
         }

@@ -188,7 +188,8 @@ pub struct PrintView {
     pub link: LinkView,
     /// Summary as HTML.
     pub summary_html: String,
-    /// Body as HTML.
+    /// Body as HTML, as a section of the print page: headings one level
+    /// down, ids and `#anchor` links prefixed with `p-<id>-`.
     pub body_html: String,
     /// The page's chart, for figure pages.
     pub chart: Option<ChartView>,

@@ -12,7 +12,7 @@ use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 
 /// Folder of the search bundle in the output.
-pub const BUNDLE_DIR: &str = "pagefind";
+pub const BUNDLE_DIR: &str = crate::render::plan::SEARCH_INDEX_DIR;
 
 /// File in [`BUNDLE_DIR`] listing the other bundles, which the browser merges.
 pub const SHARDS_FILE: &str = "shards.json";
@@ -168,9 +168,7 @@ pub fn bundle_dir(k: usize) -> String {
 
 /// Whether the output file at `path` belongs to the search index.
 pub fn is_index_file(path: &str) -> bool {
-    let Some((dir, _)) = path.split_once('/') else { return false };
-    let Some(rest) = dir.strip_prefix(BUNDLE_DIR) else { return false };
-    rest.is_empty() || rest.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    crate::render::plan::in_search_index(path)
 }
 
 /// One Pagefind bundle of `pages` (URL and synthetic document), with its files under `dir`.

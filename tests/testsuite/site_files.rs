@@ -175,6 +175,7 @@ mod paths {
             "`static/sitemap.xml` would be written to `sitemap.xml`, where the sitemap goes",
         );
         both_refuse(&site().file("static/pagefind/pagefind.js", "x"), "`pagefind/` is where the search index goes");
+        both_refuse(&site().file("static/pagefind-2/x.js", "x"), "`pagefind-2/` is where the search index goes");
     }
 
     #[test]

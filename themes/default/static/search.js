@@ -27,6 +27,10 @@
   }
 
   // Rebuilds a Pagefind excerpt (text with <mark>) as DOM nodes without parsing it as live HTML.
+  function decoded(html) {
+    return new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html").body.textContent;
+  }
+
   function excerptNodes(excerpt) {
     var frag = document.createDocumentFragment();
     var parts = String(excerpt).split(/(<mark>|<\/mark>)/);
@@ -170,7 +174,8 @@
       if (!filterBox) return;
       Object.keys(available).sort().forEach(function (name) {
         var label = document.createElement("label");
-        label.textContent = name + " ";
+        // Pagefind hands filter names back HTML-escaped; values it does not.
+        label.textContent = decoded(name) + " ";
         var select = document.createElement("select");
         select.name = name;
         var any = document.createElement("option");
