@@ -3,12 +3,14 @@
 //! Four parts, one module each:
 //! [`order`] puts each kind's pages in listing order; [`view`] builds the
 //! typed [`views`] templates receive (pure, no templates); [`theme`] loads
-//! the Tera templates, static files and UI strings; [`write`] runs the views
+//! the Tera templates, static files and UI strings, over the default theme
+//! [`embedded`] in the binary; [`write`] runs the views
 //! through the templates into files — pages, listings, special pages, the
 //! print page and the sitemap. [`charts`] draws figures and the hub map as
 //! inline SVG.
 
 pub mod charts;
+pub mod embedded;
 pub mod order;
 pub mod theme;
 pub mod values;

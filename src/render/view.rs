@@ -62,6 +62,19 @@ impl<'a> ViewBuilder<'a> {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
     }
 
+    /// The site-relative folder of the search page, named by the UI string
+    /// `search_path` (`search/`, `soeg/`).
+    pub fn search_path(&self) -> String {
+        format!("{}/", slugify(&self.ui("search_path", "search")))
+    }
+
+    /// Site-relative folder of part `k` (from 0) of the print page, named by
+    /// the UI string `print_path`: `print/`, `print/2/`, …
+    pub fn print_path(&self, k: usize) -> String {
+        let folder = slugify(&self.ui("print_path", "print"));
+        if k == 0 { format!("{folder}/") } else { format!("{folder}/{}/", k + 1) }
+    }
+
     /// The path part of the base URL (`/`, `/kursus/`).
     pub fn base(&self) -> &str {
         &self.base
@@ -163,7 +176,8 @@ impl<'a> ViewBuilder<'a> {
         let page = &self.pages[idx];
         let kind = self.kind_of(idx);
         let chart = chart(page, kind)?;
-        let number = page.value(kind, Role::Number).map(|n| format!("Figur {}: ", escape(&n.plain()))).unwrap_or_default();
+        let figure = self.ui("figure", "Figure");
+        let number = page.value(kind, Role::Number).map(|n| format!("{} {}: ", escape(&figure), escape(&n.plain()))).unwrap_or_default();
         Some(format!(
             "<figure class=\"embed chart-figure\">{}<figcaption><a href=\"{}\">{number}{}</a></figcaption></figure>",
             chart.svg,
@@ -330,7 +344,11 @@ impl<'a> ViewBuilder<'a> {
             base_url: self.config.base_url.clone(),
             lang: self.config.language.clone(),
             hub_map: self.hub_map(&hubs),
+            hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
+            hub_label: self.config.hub.map(|k| self.config.kinds[k].plural.clone()),
             hubs,
+            search_url: format!("{}{}", self.base, self.search_path()),
+            print_url: format!("{}{}", self.base, self.print_path(0)),
             sections: self.sections(),
             ui: self.ui.clone(),
         }

@@ -12,6 +12,7 @@ mod architecture;
 mod build;
 mod content;
 mod incremental;
+mod init;
 mod new;
 mod reliability;
 mod serve;
