@@ -116,7 +116,7 @@ pub struct Kind {
     /// Field that holds the page title.
     pub title_field: String,
     /// Field to sort listings by (titles when absent).
-    pub sort: Option<String>,
+    pub sort: Option<SortKey>,
     /// Declared fields, in order.
     pub fields: Vec<FieldDef>,
     /// Which fields play the roles the generator knows.
@@ -139,6 +139,25 @@ impl Kind {
     /// URL path of the kind's listing page, relative to the site root (`cases/`).
     pub fn section_path(&self) -> String {
         if self.folder.is_empty() { String::new() } else { format!("{}/", self.folder) }
+    }
+}
+
+/// The order of a kind's listing: `sort: date` (ascending) or `sort: -date` (descending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    /// The field sorted by.
+    pub field: String,
+    /// Whether the largest (the newest date) comes first.
+    pub descending: bool,
+}
+
+impl SortKey {
+    /// `date` or `-date` as written in `site.yaml`.
+    pub fn parse(text: &str) -> SortKey {
+        match text.trim().strip_prefix('-') {
+            Some(field) => SortKey { field: field.trim().to_string(), descending: true },
+            None => SortKey { field: text.trim().to_string(), descending: false },
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! renders Markdown but no template, and writes nothing.
 
 use super::order::Order;
-use super::values::{chart, enum_labels, enum_values, has_enum};
+use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
 use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
 use crate::content::{FieldValue, Page, PageIdx};
@@ -215,6 +215,9 @@ impl<'a> ViewBuilder<'a> {
                 let label = values.iter().find(|e| &e.value == v).map_or_else(|| v.clone(), |e| e.label.clone());
                 let url = def.facet.then(|| self.facet_url(kind, def, v));
                 ValueView::Enum { value: v.clone(), label, url }
+            }
+            (FieldType::String, FieldValue::Str(s)) if def.facet => {
+                ValueView::Enum { value: s.clone(), label: s.clone(), url: Some(self.facet_url(kind, def, &slugify(s))) }
             }
             (_, other) => self.scalar_view(page, other),
         }
@@ -438,12 +441,20 @@ impl<'a> ViewBuilder<'a> {
             .filter(|d| d.facet)
             .map(|def| FacetView {
                 label: def.label.clone(),
-                values: enum_values(&def.ty)
+                values: self
+                    .facet_values(k, def)
                     .into_iter()
                     .map(|v| FacetValueView { count: count(def, &v.value), url: self.facet_url(kind, def, &v.value), label: v.label })
                     .collect(),
             })
             .collect()
+    }
+}
+
+impl ViewBuilder<'_> {
+    /// The values of facet `def` of kind `k` that get listing pages.
+    pub fn facet_values(&self, k: KindIdx, def: &FieldDef) -> Vec<EnumValue> {
+        facet_values(&def.ty, &def.name, self.order.of_kind(k).iter().map(|&i| &self.pages[i]))
     }
 }
 

@@ -94,7 +94,7 @@ impl<'a> Writer<'a> {
         for &k in &listed {
             jobs.push((k, None));
             for def in kinds[k].fields.iter().filter(|d| d.facet) {
-                jobs.extend(super::values::enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)))));
+                jobs.extend(self.views.facet_values(k, def).into_iter().map(|value| (k, Some((def, value)))));
             }
         }
         jobs.into_par_iter()

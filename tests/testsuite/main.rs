@@ -15,6 +15,7 @@ mod incremental;
 mod init;
 mod new;
 mod reliability;
+mod schema;
 mod serve;
 mod watch;
 mod watch_limit;
