@@ -7,6 +7,8 @@
 //! validator walks.
 
 mod raw;
+#[cfg(test)]
+mod reference;
 mod resolve;
 pub mod roles;
 
@@ -263,7 +265,9 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         let d = Diagnostic::error(Location::new(CONFIG_FILE, 1, 1), format!("cannot read the site configuration: {e}"))
-            .with_help(format!("create `{CONFIG_FILE}` in the site folder, or pass the site folder with --root"));
+            .with_help(format!(
+                "`ledestjerne init` writes a new site with a `{CONFIG_FILE}`, or pass the site folder with --root; its keys are described in docs/site-yaml.md"
+            ));
         Diagnostics::from(d)
     })?;
     parse(&text)
@@ -283,9 +287,8 @@ fn serde_error(e: &serde_norway::Error) -> Diagnostic {
     let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let text = e.to_string();
     let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-    Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(
-        "check the spelling and indentation of this key; the keys of site.yaml are described in the README, under “The content model”",
-    )
+    Diagnostic::error(Location::new(CONFIG_FILE, line, col), message)
+        .with_help("check the spelling and indentation of this key; every key of site.yaml is described in docs/site-yaml.md")
 }
 
 fn for_each_ref(fields: &[FieldDef], f: &mut impl FnMut(&str)) {

@@ -71,7 +71,7 @@ impl Resolver<'_> {
     /// An error at the first `needle` in the file.
     pub fn error_at(&mut self, needle: &str, message: String, help: &str) {
         let (line, col) = yaml::locate_after(self.text, 1, needle).unwrap_or((1, 1));
-        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(help));
+        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(reference(help)));
     }
 
     fn kind(&mut self, name: &str, raw: &RawKind) -> Kind {
@@ -263,8 +263,14 @@ impl Resolver<'_> {
             "{hint}sort by one of {} (`-field` sorts the largest or newest first); see docs/site-yaml.md, “sort”",
             fields.join(", ")
         );
-        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col + "sort: ".len()), message).with_help(help));
+        self.diagnostics
+            .push(Diagnostic::error(Location::new(CONFIG_FILE, line, col + "sort: ".len()), message).with_help(reference(&help)));
     }
+}
+
+/// A help line that points to the reference of `site.yaml`, unless it does already.
+fn reference(help: &str) -> String {
+    if help.contains("docs/site-yaml.md") { help.to_string() } else { format!("{help}; see docs/site-yaml.md") }
 }
 
 /// Whether pages can be listed by the values of a field of type `ty`.
@@ -277,5 +283,5 @@ fn facetable(ty: &FieldType) -> bool {
 }
 
 /// The built-in field types.
-const BUILT_IN: [&str; 13] =
+pub(super) const BUILT_IN: [&str; 13] =
     ["string", "text", "number", "integer", "bool", "date", "url", "color", "source_file", "enum", "list", "ref", "object"];

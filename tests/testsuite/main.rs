@@ -11,6 +11,7 @@ mod support;
 mod architecture;
 mod build;
 mod content;
+mod example;
 mod incremental;
 mod init;
 mod new;
