@@ -129,7 +129,7 @@ fn run_new(root: &std::path::Path, args: &cli::NewArgs) -> ExitCode {
     written(scaffold::create(root, &args.kind, &args.title), |page| {
         println!("{}", page.path);
         if page.has_required {
-            eprintln!("fill in the fields marked `påkrævet`, then write the page below the front matter");
+            eprintln!("fill in the fields marked `{}`, then write the page below the front matter", page.required_mark);
         }
     })
 }

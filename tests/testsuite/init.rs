@@ -143,3 +143,13 @@ fn version_is_printed() {
     let output = run_in(Path::new(REPO), &["--version"]);
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("ledestjerne {}", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn new_marks_fields_in_the_site_language() {
+    let dir = outside();
+    ok(&run_in(dir.path(), &["init"]));
+    let stderr = ok(&run_in(dir.path(), &["new", "article", "Second thoughts"]));
+    assert!(stderr.contains("fill in the fields marked `required`"), "{stderr}");
+    let text = std::fs::read_to_string(dir.path().join("content/articles/second-thoughts.md")).expect("new page");
+    assert!(text.contains("date:  # required: a date (YYYY-MM-DD)") && text.contains("# summary:  # optional: Markdown text"), "{text}");
+}
