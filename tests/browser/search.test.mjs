@@ -66,7 +66,7 @@ test('a large site\'s index comes in bundles that the browser merges', async () 
   // merge works. Scores come from each bundle's own word statistics, which for
   // bundles this small differ a little: one place of slack.
   const site = tempDir('ledestjerne-shards-');
-  for (const dir of ['content', 'themes']) copyDir(path.join(repo, dir), path.join(site, dir));
+  for (const dir of ['content', 'themes', 'templates', 'i18n']) copyDir(path.join(repo, dir), path.join(site, dir));
   const yaml = fs.readFileSync(path.join(repo, 'site.yaml'), 'utf8');
   fs.writeFileSync(path.join(site, 'site.yaml'), `${yaml}\nsearch:\n  shard_pages: 50\n`);
   const out = buildSite(site, `http://127.0.0.1${PREFIX}`);
@@ -133,7 +133,7 @@ test('without JavaScript the search page says so', async () => {
 test('hostile titles and bodies never run or inject markup in results', async () => {
   const site = tempDir('ledestjerne-hostile-');
   fs.copyFileSync(path.join(repo, 'site.yaml'), path.join(site, 'site.yaml'));
-  copyDir(path.join(repo, 'themes'), path.join(site, 'themes'));
+  for (const dir of ['themes', 'templates', 'i18n']) copyDir(path.join(repo, dir), path.join(site, dir));
   fs.mkdirSync(path.join(site, 'content', 'begreber'), { recursive: true });
   fs.writeFileSync(path.join(site, 'content', 'index.md'), '---\ntitle: Forside\n---\nHej.\n');
   const evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
