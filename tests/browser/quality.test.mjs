@@ -86,6 +86,18 @@ test("the W3C Nu HTML checker finds no errors in the English example's output", 
   nuCheck(exampleOut);
 });
 
+test("the English example's search page speaks English", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${exampleServer.url}search/?q=build`);
+  await page.waitForFunction(() => /result/.test(document.getElementById('search-status')?.textContent || ''));
+  assert.match(await page.textContent('#search-status'), /^\d+ results? for “build”$|^1 result for “build”$/);
+  await page.waitForSelector('#search-filters select option', { state: 'attached' });
+  assert.equal(await page.textContent('#search-filters select option'), 'All');
+  await page.goto(exampleServer.url + 'search/');
+  assert.equal(await page.textContent('#search-status'), 'Type one or more words to search.');
+  await page.close();
+});
+
 test('CSS and JavaScript per page stay under 30 KB (search index excluded)', () => {
   const html = fs.readFileSync(path.join(out, 'cases', 'ungecenter-broenderslev', 'index.html'), 'utf8');
   const assets = [...html.matchAll(/(?:href|src)="\/([^"]+\.(?:css|js))"/g)].map((m) => m[1]);
