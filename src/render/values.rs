@@ -91,8 +91,9 @@ pub fn plain_html(value: &ValueView) -> String {
     }
 }
 
-/// The chart of a page whose kind gives a field the [`Role::Chart`], when the page has data.
-pub fn chart(page: &Page, kind: &Kind) -> Option<ChartView> {
+/// The chart of a page whose kind gives a field the [`Role::Chart`], when
+/// the page has data, its numbers written with `numbers`.
+pub fn chart(page: &Page, kind: &Kind, numbers: charts::Numbers) -> Option<ChartView> {
     let Some(FieldValue::List(items)) = page.value(kind, Role::Chart) else { return None };
     let data: Vec<Datum> = items.iter().filter_map(datum).collect();
     let series: Vec<String> = match page.value(kind, Role::ChartSeries) {
@@ -100,11 +101,10 @@ pub fn chart(page: &Page, kind: &Kind) -> Option<ChartView> {
         _ => Vec::new(),
     };
     let unit = page.value(kind, Role::ChartUnit).map(FieldValue::plain).unwrap_or_default();
-    let svg = charts::bar_chart(&page.title, &unit, &series, &data);
+    let svg = charts::bar_chart(&page.title, &unit, &series, &data, numbers);
     let mut header = vec![String::new()];
     header.extend(if series.is_empty() { vec![unit.clone()] } else { series.clone() });
-    let rows =
-        data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| charts::format_number(*v))).collect()).collect();
+    let rows = data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| numbers.format(*v))).collect()).collect();
     Some(ChartView { svg, rows, header })
 }
 

@@ -3,6 +3,7 @@
 //! hubs, listings and facets, and the site-wide values (`site`). Pure: it
 //! renders Markdown but no template, and writes nothing.
 
+use super::charts::Numbers;
 use super::order::Order;
 use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
@@ -28,13 +29,16 @@ pub struct ViewBuilder<'a> {
     ui: &'a Ui,
     order: &'a Order,
     base: String,
+    /// How numbers are written in the site's language.
+    numbers: Numbers,
 }
 
 impl<'a> ViewBuilder<'a> {
     /// A view builder for `pages` in listing `order`, speaking with the theme's `ui` strings.
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
-        ViewBuilder { config, pages, graph, ui, order, base }
+        let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
+        ViewBuilder { config, pages, graph, ui, order, base, numbers }
     }
 
     /// The site configuration.
@@ -113,7 +117,7 @@ impl<'a> ViewBuilder<'a> {
             prev: prev.map(|p| self.link(p)),
             next: next.map(|p| self.link(p)),
             source: self.source(page, kind),
-            chart: chart(page, kind),
+            chart: chart(page, kind, self.numbers),
             path: page.path.clone(),
         }
     }
@@ -147,7 +151,7 @@ impl<'a> ViewBuilder<'a> {
             link: self.link(i),
             summary_html: self.summary_html(page, kind),
             body_html: self.markdown(page, &page.body),
-            chart: chart(page, kind),
+            chart: chart(page, kind, self.numbers),
             source: self.source(page, kind),
         }
     }
@@ -175,7 +179,7 @@ impl<'a> ViewBuilder<'a> {
     fn embed_html(&self, idx: PageIdx, url: &str) -> Option<String> {
         let page = &self.pages[idx];
         let kind = self.kind_of(idx);
-        let chart = chart(page, kind)?;
+        let chart = chart(page, kind, self.numbers)?;
         let figure = self.ui("figure", "Figure");
         let number = page.value(kind, Role::Number).map(|n| format!("{} {}: ", escape(&figure), escape(&n.plain()))).unwrap_or_default();
         Some(format!(
@@ -232,7 +236,7 @@ impl<'a> ViewBuilder<'a> {
             FieldValue::Text(t) => ValueView::Html { html: self.markdown(page, &t.source) },
             FieldValue::Url(u) => ValueView::Url { href: u.clone() },
             FieldValue::SourceFile(f) => ValueView::Text { text: self.config.sources.get(f).cloned().unwrap_or_else(|| f.clone()) },
-            FieldValue::Number(n) => ValueView::Text { text: super::charts::format_number(*n) },
+            FieldValue::Number(n) => ValueView::Text { text: self.numbers.format(*n) },
             other => ValueView::Text { text: other.plain() },
         }
     }

@@ -21,12 +21,13 @@ kinds:
       title: { type: string, required: true }
       date: { type: date }
       tags: { type: list, of: { type: string }, label: Tags, facet: true }
+      score: { type: number, label: Score }
 "#;
 
 fn notes(sort: &str) -> SiteTest {
     SiteTest::new()
         .file("site.yaml", NOTES_YAML.replace("{sort}", sort))
-        .page("notes", "old", "title: Old\ndate: 2023-05-01\ntags: [rust, web]", "")
+        .page("notes", "old", "title: Old\ndate: 2023-05-01\ntags: [rust, web]\nscore: 1234.5", "")
         .page("notes", "new", "title: New\ndate: 2025-02-01\ntags: [rust]", "")
         .page("notes", "middle", "title: Middle\ndate: 2024-12-24\ntags: [Static sites]", "")
         .page("notes", "undated", "title: Undated", "")
@@ -51,7 +52,7 @@ fn sort_by_a_field_lists_the_smallest_first_and_minus_the_largest() {
 fn an_unknown_sort_field_is_an_error_at_its_place_with_the_fields() {
     let run = notes("dtae").run(&["check"]).failed();
     assert!(run.stderr.contains("error: site.yaml:12:11: kind `note`: `sort: dtae` names no field of a note"), "{}", run.stderr);
-    assert!(run.stderr.contains("help: did you mean `date`? sort by one of title, date (`-field`"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: did you mean `date`? sort by one of title, date, score (`-field`"), "{}", run.stderr);
 }
 
 #[test]
@@ -71,4 +72,13 @@ fn a_facet_on_a_field_without_values_to_list_by_is_an_error() {
     let run = SiteTest::new().file("site.yaml", yaml).run(&["check"]).failed();
     assert!(run.stderr.contains("error: site.yaml:15:7: field `note.date`: `facet: true` needs values to list pages by"), "{}", run.stderr);
     assert!(run.stderr.contains("`type: list, of: { type: string }` for free tags"), "{}", run.stderr);
+}
+
+#[test]
+fn numbers_are_written_the_way_of_the_site_language() {
+    let run = notes("title").build().ok();
+    assert!(run.html("notes/old/").contains("<dd>1,234.5</dd>"), "{}", run.html("notes/old/"));
+    let danish = NOTES_YAML.replace("{sort}", "title").replace("language: en", "language: da");
+    let run = notes("title").file("site.yaml", danish).build().ok();
+    assert!(run.html("notes/old/").contains("<dd>1.234,5</dd>"), "{}", run.html("notes/old/"));
 }
