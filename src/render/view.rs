@@ -66,6 +66,15 @@ impl<'a> ViewBuilder<'a> {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
     }
 
+    /// `text` with `{hubs}` replaced by the hub kind's plural, in lower case
+    /// (`How the {hubs} connect` → `How the topics connect`).
+    fn with_hubs(&self, text: &str) -> String {
+        match self.config.hub {
+            Some(k) if text.contains("{hubs}") => text.replace("{hubs}", &self.config.kinds[k].plural.to_lowercase()),
+            _ => text.to_string(),
+        }
+    }
+
     /// The site-relative folder of the search page, named by the UI string
     /// `search_path` (`search/`, `soeg/`).
     pub fn search_path(&self) -> String {
@@ -357,7 +366,7 @@ impl<'a> ViewBuilder<'a> {
             search_url: format!("{}{}", self.base, self.search_path()),
             print_url: format!("{}{}", self.base, self.print_path(0)),
             sections: self.sections(),
-            ui: self.ui.clone(),
+            ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
         }
     }
 
@@ -403,7 +412,7 @@ impl<'a> ViewBuilder<'a> {
                 }
             }
         }
-        super::charts::hub_map(&nodes, &edges, &self.ui("hub_map_label", ""))
+        super::charts::hub_map(&nodes, &edges, &self.with_hubs(&self.ui("hub_map_label", "")))
     }
 
     /// The listing of kind `k`, or of its pages with one `facet` value, and its output path.
