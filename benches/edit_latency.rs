@@ -57,8 +57,9 @@ fn main() {
 fn copy_course(root: &Path) -> PathBuf {
     let repo = Path::new(REPO);
     fs::copy(repo.join("site.yaml"), root.join("site.yaml")).expect("copy site.yaml");
-    copy_dir(&repo.join("content"), &root.join("content"));
-    copy_dir(&repo.join("themes"), &root.join("themes"));
+    for folder in ["content", "themes", "templates", "i18n"] {
+        copy_dir(&repo.join(folder), &root.join(folder));
+    }
     first_case(root)
 }
 

@@ -4,7 +4,7 @@
 //! cargo run --release --example synth -- --pages 10000 --out /tmp/site [--hugo /tmp/hugo-site] [--seed 1]
 //! ```
 //!
-//! The site uses the repository's `site.yaml` and `themes/` and passes
+//! The site uses the repository's `site.yaml`, `themes/`, `templates/` and `i18n/` and passes
 //! `ledestjerne check`; with `--hugo` the same pages are also written as a
 //! Hugo site. See `examples/synth/sitegen.rs` for what the pages contain.
 
@@ -21,7 +21,7 @@ struct Args {
     /// Number of pages, front page included.
     #[arg(long)]
     pages: usize,
-    /// Folder to write the site into (its `content/` and `themes/` are replaced).
+    /// Folder to write the site into (its `content/`, `themes/`, `templates/` and `i18n/` are replaced).
     #[arg(long)]
     out: PathBuf,
     /// Also write the same pages as a Hugo site into this folder.

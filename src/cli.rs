@@ -26,6 +26,11 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new page of a kind, with its fields as a template.
     New(NewArgs),
+    /// Create a new site that builds at once: a schema, a front page and two sample pages.
+    Init(InitArgs),
+    /// Work with the built-in theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
 }
 
 /// `ledestjerne build`.
@@ -83,4 +88,35 @@ pub struct NewArgs {
     pub kind: String,
     /// Title of the page.
     pub title: String,
+}
+
+/// `ledestjerne init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create the site in (default: `--root`, the current folder).
+    pub dir: Option<PathBuf>,
+    /// The language of the site and of its user interface.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// Write into a folder that is not empty (files of the same name are overwritten).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `ledestjerne theme …`.
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Write the built-in theme into the site's `themes/NAME/`, to customise it.
+    Eject(EjectArgs),
+}
+
+/// `ledestjerne theme eject`.
+#[derive(Debug, clap::Args)]
+pub struct EjectArgs {
+    /// The theme folder to write (`themes/NAME/`); `default` overrides the built-in theme file by file.
+    #[arg(default_value = "default")]
+    pub name: String,
+    /// Write into a theme folder that is not empty (files of the same name are overwritten).
+    #[arg(long)]
+    pub force: bool,
 }

@@ -17,7 +17,8 @@
 //!    templates: pages, listings, print page, sitemap, charts.
 //! 6. [`search`] indexes the pages' views with Pagefind.
 //! 7. [`output`] writes the site atomically.
-//! 8. [`pipeline`] calls the stages; [`scaffold`] writes new pages (`new`).
+//! 8. [`pipeline`] calls the stages; [`scaffold`] writes new pages (`new`);
+//!    [`init`] writes a starter site (`init`) or the built-in theme (`theme eject`).
 //! 9. [`watch`] turns file-system events into changes; [`serve`] is the dev
 //!    server with live reload on top of the pipeline's incremental session.
 
@@ -31,6 +32,7 @@ pub mod yaml;
 pub mod config;
 pub mod content;
 pub mod graph;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -6,7 +6,7 @@ use clap::Parser;
 use cli::{Cli, Command, Format};
 use ledestjerne::diagnostics::Diagnostics;
 use ledestjerne::pipeline::{self, Options};
-use ledestjerne::{output, scaffold, serve};
+use ledestjerne::{init, output, scaffold, serve};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(&cli.root, args.format),
         Command::Serve(args) => run_serve(&cli.root, &args),
         Command::New(args) => run_new(&cli.root, &args),
+        Command::Init(args) => run_init(args.dir.as_deref().unwrap_or(&cli.root), &args),
+        Command::Theme(cli::ThemeCommand::Eject(args)) => run_eject(&cli.root, &args),
     }
 }
 
@@ -130,13 +132,12 @@ fn run_serve(root: &std::path::Path, args: &cli::ServeArgs) -> ExitCode {
     }
 }
 
-fn run_new(root: &std::path::Path, args: &cli::NewArgs) -> ExitCode {
-    match scaffold::create(root, &args.kind, &args.title) {
-        Ok(page) => {
-            println!("{}", page.path);
-            if page.has_required {
-                eprintln!("fill in the fields marked `påkrævet`, then write the page below the front matter");
-            }
+/// The exit code of a command that writes files: `done` says what was
+/// written, or the error is printed.
+fn written<T, E: std::fmt::Display>(result: Result<T, E>, done: impl FnOnce(T)) -> ExitCode {
+    match result {
+        Ok(value) => {
+            done(value);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -144,4 +145,32 @@ fn run_new(root: &std::path::Path, args: &cli::NewArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_new(root: &std::path::Path, args: &cli::NewArgs) -> ExitCode {
+    written(scaffold::create(root, &args.kind, &args.title), |page| {
+        println!("{}", page.path);
+        if page.has_required {
+            eprintln!("fill in the fields marked `{}`, then write the page below the front matter", page.required_mark);
+        }
+    })
+}
+
+fn run_init(dir: &std::path::Path, args: &cli::InitArgs) -> ExitCode {
+    written(init::site(dir, &args.language, args.force), |files| {
+        for file in &files {
+            println!("{}", dir.join(file).display());
+        }
+        let root = dir.display();
+        eprintln!("created a site in {root}\n  next: `ledestjerne serve --root {root}` shows it at http://127.0.0.1:1111/ as you edit");
+    })
+}
+
+fn run_eject(root: &std::path::Path, args: &cli::EjectArgs) -> ExitCode {
+    written(init::eject_theme(root, &args.name, args.force), |folder| {
+        eprintln!("wrote the built-in theme to {}", folder.display());
+        if args.name != ledestjerne::render::embedded::NAME {
+            eprintln!("  next: set `theme: {}` in site.yaml to build with it", args.name);
+        }
+    })
 }

@@ -4,7 +4,8 @@
 //! title the Danish way ([`crate::slug::slugify`]). Its front matter lists
 //! every field of the kind in declaration order ([`front_matter`]): the
 //! title filled in, each required field left empty with a comment
-//! `# påkrævet: <type>`, each optional field commented out. Fields of
+//! `# required: <type>` (`påkrævet` on a Danish site), each optional field
+//! commented out. Fields of
 //! mappings, and of one example item of a list of mappings, are listed the
 //! same way, indented. An existing file is never overwritten.
 
@@ -79,6 +80,8 @@ pub struct NewPage {
     pub path: String,
     /// Whether the page has required fields still to fill in.
     pub has_required: bool,
+    /// The word that marks them, in the site's language.
+    pub required_mark: &'static str,
 }
 
 /// Writes a new page of kind `kind_name` titled `title` into the site at `root`.
@@ -98,12 +101,12 @@ pub fn create(root: &Path, kind_name: &str, title: &str) -> Result<NewPage, NewE
         let path = crate::tree::relative(root, &path);
         return Err(NewError::IdTaken { id: slug, path });
     }
-    write_new(&abs, &front_matter(kind, title)).map_err(|e| match e.kind() {
+    write_new(&abs, &front_matter(kind, title, Marks::of(&config.language))).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => NewError::Exists(rel.clone()),
         _ => NewError::Io(rel.clone(), e),
     })?;
     let has_required = kind.fields.iter().any(|f| f.required && f.name != kind.title_field);
-    Ok(NewPage { path: rel, has_required })
+    Ok(NewPage { path: rel, has_required, required_mark: Marks::of(&config.language).required })
 }
 
 fn find_kind<'a>(config: &'a Config, name: &str) -> Result<&'a Kind, NewError> {
@@ -160,57 +163,78 @@ fn write_new(path: &Path, text: &str) -> io::Result<()> {
     file.flush()
 }
 
-/// The text of a new page of `kind` titled `title`: front matter and an empty body.
-pub fn front_matter(kind: &Kind, title: &str) -> String {
+/// The words that mark a field of a new page as required or optional, in the site's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marks {
+    /// For a required field.
+    pub required: &'static str,
+    /// For an optional field.
+    pub optional: &'static str,
+}
+
+impl Marks {
+    /// The marks for a site in `language`: Danish for `da`, English otherwise.
+    pub fn of(language: &str) -> Marks {
+        if language == "da" {
+            Marks { required: "påkrævet", optional: "valgfri" }
+        } else {
+            Marks { required: "required", optional: "optional" }
+        }
+    }
+
+    /// Appends the lines of one field. `lead` goes before the key (indentation,
+    /// and `# ` inside a commented-out field); `commented` says whether an
+    /// enclosing field is commented out already.
+    fn push_field(self, out: &mut String, def: &FieldDef, lead: &str, commented: bool) {
+        let comment_here = !commented && !def.required;
+        let lead = if comment_here { format!("{lead}# ") } else { lead.to_string() };
+        let commented = commented || comment_here;
+        let status = if def.required { self.required } else { self.optional };
+        out.push_str(&format!("{lead}{}:  # {status}: {}\n", def.name, def.ty.describe()));
+        match &def.ty {
+            FieldType::Object(fields) => {
+                for field in fields {
+                    self.push_field(out, field, &format!("{lead}  "), commented);
+                }
+            }
+            FieldType::List { of, .. } => {
+                if let FieldType::Object(fields) = of.as_ref() {
+                    self.push_example_item(out, fields, &lead, commented);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// One example item of a list of mappings, required fields first so the
+    /// item's `- ` stands on a line that is not commented out.
+    fn push_example_item(self, out: &mut String, fields: &[FieldDef], lead: &str, commented: bool) {
+        let mut ordered: Vec<&FieldDef> = fields.iter().collect();
+        ordered.sort_by_key(|f| !f.required);
+        let mut item = String::new();
+        for field in ordered {
+            self.push_field(&mut item, field, "", commented);
+        }
+        for (i, line) in item.lines().enumerate() {
+            let bullet = if i == 0 { "- " } else { "  " };
+            out.push_str(&format!("{lead}  {bullet}{line}\n"));
+        }
+    }
+}
+
+/// The text of a new page of `kind` titled `title`: front matter, each field
+/// marked with `marks`, and an empty body.
+pub fn front_matter(kind: &Kind, title: &str, marks: Marks) -> String {
     let mut out = String::from("---\n");
     for def in &kind.fields {
         if def.name == kind.title_field {
             out.push_str(&format!("{}: {}\n", def.name, yaml_string(title)));
         } else {
-            push_field(&mut out, def, "", false);
+            marks.push_field(&mut out, def, "", false);
         }
     }
     out.push_str("---\n\n");
     out
-}
-
-/// Appends the lines of one field. `lead` goes before the key (indentation,
-/// and `# ` inside a commented-out field); `commented` says whether an
-/// enclosing field is commented out already.
-fn push_field(out: &mut String, def: &FieldDef, lead: &str, commented: bool) {
-    let comment_here = !commented && !def.required;
-    let lead = if comment_here { format!("{lead}# ") } else { lead.to_string() };
-    let commented = commented || comment_here;
-    let status = if def.required { "påkrævet" } else { "valgfri" };
-    out.push_str(&format!("{lead}{}:  # {status}: {}\n", def.name, def.ty.describe()));
-    match &def.ty {
-        FieldType::Object(fields) => {
-            for field in fields {
-                push_field(out, field, &format!("{lead}  "), commented);
-            }
-        }
-        FieldType::List { of, .. } => {
-            if let FieldType::Object(fields) = of.as_ref() {
-                push_example_item(out, fields, &lead, commented);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// One example item of a list of mappings, required fields first so the
-/// item's `- ` stands on a line that is not commented out.
-fn push_example_item(out: &mut String, fields: &[FieldDef], lead: &str, commented: bool) {
-    let mut ordered: Vec<&FieldDef> = fields.iter().collect();
-    ordered.sort_by_key(|f| !f.required);
-    let mut item = String::new();
-    for field in ordered {
-        push_field(&mut item, field, "", commented);
-    }
-    for (i, line) in item.lines().enumerate() {
-        let bullet = if i == 0 { "- " } else { "  " };
-        out.push_str(&format!("{lead}  {bullet}{line}\n"));
-    }
 }
 
 /// `text` as a double-quoted YAML scalar (JSON strings are valid YAML).
@@ -260,7 +284,7 @@ kinds:
 
     #[test]
     fn optional_fields_are_commented_out() {
-        let text = front_matter(&kind("person"), "Søren \"Ø\" Ærø");
+        let text = front_matter(&kind("person"), "Søren \"Ø\" Ærø", Marks::of("da"));
         assert_eq!(
             text,
             "---
@@ -277,7 +301,7 @@ name: \"Søren \\\"Ø\\\" Ærø\"
 
     #[test]
     fn required_fields_are_marked_and_nested_fields_listed() {
-        let text = front_matter(&kind("figure"), "Figur 1");
+        let text = front_matter(&kind("figure"), "Figur 1", Marks::of("da"));
         assert_eq!(
             text,
             "---

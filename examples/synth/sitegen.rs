@@ -27,11 +27,11 @@ pub struct Options {
     pub pages: usize,
     /// Seed of the pseudo-random choices; the same seed gives the same site.
     pub seed: u64,
-    /// Folder of the site (gets `site.yaml`, `themes/` and `content/`).
+    /// Folder of the site (gets `site.yaml`, `themes/`, `templates/`, `i18n/` and `content/`).
     pub out: PathBuf,
     /// Also write the pages as a Hugo site into this folder.
     pub hugo: Option<PathBuf>,
-    /// Repository root to copy `site.yaml` and `themes/` from.
+    /// Repository root to copy `site.yaml`, `themes/`, `templates/` and `i18n/` from.
     pub repo_root: PathBuf,
 }
 
@@ -1176,8 +1176,11 @@ fn clear(dir: &Path) -> io::Result<()> {
 fn prepare_ours(out: &Path, repo_root: &Path) -> io::Result<()> {
     fs::create_dir_all(out)?;
     fs::copy(repo_root.join("site.yaml"), out.join("site.yaml"))?;
-    clear(&out.join("themes"))?;
-    copy_dir(&repo_root.join("themes"), &out.join("themes"))?;
+    // The theme, and the course's own templates and UI strings over it.
+    for folder in ["themes", "templates", "i18n"] {
+        clear(&out.join(folder))?;
+        copy_dir(&repo_root.join(folder), &out.join(folder))?;
+    }
     clear(&out.join("content"))
 }
 

@@ -7,6 +7,8 @@
 //! validator walks.
 
 mod raw;
+#[cfg(test)]
+mod reference;
 mod resolve;
 pub mod roles;
 
@@ -116,7 +118,7 @@ pub struct Kind {
     /// Field that holds the page title.
     pub title_field: String,
     /// Field to sort listings by (titles when absent).
-    pub sort: Option<String>,
+    pub sort: Option<SortKey>,
     /// Declared fields, in order.
     pub fields: Vec<FieldDef>,
     /// Which fields play the roles the generator knows.
@@ -152,6 +154,25 @@ impl Kind {
     /// URL path of the kind's listing page, relative to the site root (`cases/`).
     pub fn section_path(&self) -> String {
         if self.folder.is_empty() { String::new() } else { format!("{}/", self.folder) }
+    }
+}
+
+/// The order of a kind's listing: `sort: date` (ascending) or `sort: -date` (descending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey {
+    /// The field sorted by.
+    pub field: String,
+    /// Whether the largest (the newest date) comes first.
+    pub descending: bool,
+}
+
+impl SortKey {
+    /// `date` or `-date` as written in `site.yaml`.
+    pub fn parse(text: &str) -> SortKey {
+        match text.trim().strip_prefix('-') {
+            Some(field) => SortKey { field: field.trim().to_string(), descending: true },
+            None => SortKey { field: text.trim().to_string(), descending: false },
+        }
     }
 }
 
@@ -264,7 +285,9 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
             crate::tree::ReadError::Io(e) => e,
         };
         let d = Diagnostic::error(Location::new(CONFIG_FILE, 1, 1), format!("cannot read the site configuration: {e}"))
-            .with_help(format!("create `{CONFIG_FILE}` in the site folder, or pass the site folder with --root"));
+            .with_help(format!(
+                "`ledestjerne init` writes a new site with a `{CONFIG_FILE}`, or pass the site folder with --root; its keys are described in docs/site-yaml.md"
+            ));
         Diagnostics::from(d)
     })?;
     parse(&text)
@@ -284,9 +307,8 @@ fn serde_error(e: &serde_norway::Error) -> Diagnostic {
     let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let text = e.to_string();
     let message = text.split(" at line ").next().unwrap_or(&text).to_string();
-    Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(
-        "check the spelling and indentation of this key; the keys of site.yaml are described in the README, under “The content model”",
-    )
+    Diagnostic::error(Location::new(CONFIG_FILE, line, col), message)
+        .with_help("check the spelling and indentation of this key; every key of site.yaml is described in docs/site-yaml.md")
 }
 
 fn for_each_ref(fields: &[FieldDef], f: &mut impl FnMut(&str)) {

@@ -80,7 +80,7 @@ fn default_base_url() -> String {
     "/".into()
 }
 fn default_language() -> String {
-    "da".into()
+    "en".into()
 }
 fn default_theme() -> String {
     "default".into()

@@ -4,7 +4,7 @@
 
 use super::raw::{Ordered, RawConfig, RawKind, RawType};
 use super::roles::{self, Roles};
-use super::{CONFIG_FILE, Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, normalise_base_url};
+use super::{CONFIG_FILE, Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, SortKey, normalise_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::yaml;
 use serde_norway::Value;
@@ -71,7 +71,7 @@ impl Resolver<'_> {
     /// An error at the first `needle` in the file.
     pub fn error_at(&mut self, needle: &str, message: String, help: &str) {
         let (line, col) = yaml::locate_after(self.text, 1, needle).unwrap_or((1, 1));
-        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(help));
+        self.diagnostics.push(Diagnostic::error(Location::new(CONFIG_FILE, line, col), message).with_help(reference(help)));
     }
 
     fn kind(&mut self, name: &str, raw: &RawKind) -> Kind {
@@ -83,7 +83,7 @@ impl Resolver<'_> {
             label: raw.label.clone().unwrap_or_else(|| name.to_string()),
             plural: raw.plural.clone().unwrap_or_else(|| name.to_string()),
             title_field: raw.title_field.clone().unwrap_or_else(|| "title".into()),
-            sort: raw.sort.clone(),
+            sort: raw.sort.as_deref().map(SortKey::parse),
             fields,
             roles,
             search_weight: raw.search_weight.unwrap_or(1.0).clamp(0.0, 10.0),
@@ -110,6 +110,13 @@ impl Resolver<'_> {
 
     fn field(&mut self, owner: &str, name: &str, raw: &RawType, depth: usize) -> Option<FieldDef> {
         let ty = self.ty(owner, name, raw, depth)?;
+        if raw.facet && !facetable(&ty) {
+            self.error(
+                name,
+                format!("field `{owner}.{name}`: `facet: true` needs values to list pages by, and {} has none", ty.describe()),
+                "a facet is an enum (`type: enum, values: [a, b]`), a string, or a list of either (`type: list, of: { type: string }` for free tags); see docs/site-yaml.md, “facet”",
+            );
+        }
         let named = self.types.get(&raw.ty);
         let label = raw.label.clone().or_else(|| named.and_then(|n| n.label.clone()));
         Some(FieldDef {
@@ -226,6 +233,7 @@ impl Resolver<'_> {
                 "use lowercase letters, digits and dashes",
             );
         }
+        self.check_sort(kind);
         super::for_each_ref(&kind.fields, &mut |target| {
             if !names.contains(&target) {
                 self.error(
@@ -238,6 +246,42 @@ impl Resolver<'_> {
     }
 }
 
+impl Resolver<'_> {
+    /// `sort:` names a field of the kind that has one value to sort by.
+    fn check_sort(&mut self, kind: &Kind) {
+        let Some(sort) = &kind.sort else { return };
+        let sortable = |d: &&FieldDef| !matches!(d.ty, FieldType::List { .. } | FieldType::Object(_));
+        if kind.fields.iter().filter(sortable).any(|d| d.name == sort.field) {
+            return;
+        }
+        let fields: Vec<&str> = kind.fields.iter().filter(sortable).map(|d| d.name.as_str()).collect();
+        let hint = crate::diagnostics::closest(&sort.field, &fields).map_or(String::new(), |b| format!("did you mean `{b}`? "));
+        let kind_line = yaml::locate_after(self.text, 1, &format!("{}:", kind.name)).map_or(1, |(line, _)| line);
+        let (line, col) = yaml::locate_after(self.text, kind_line, "sort:").unwrap_or((kind_line, 1));
+        let message = format!("kind `{}`: `sort: {}` names no field of a {} with one value to sort by", kind.name, sort.field, kind.name);
+        let help = format!(
+            "{hint}sort by one of {} (`-field` sorts the largest or newest first); see docs/site-yaml.md, “sort”",
+            fields.join(", ")
+        );
+        self.diagnostics
+            .push(Diagnostic::error(Location::new(CONFIG_FILE, line, col + "sort: ".len()), message).with_help(reference(&help)));
+    }
+}
+
+/// A help line that points to the reference of `site.yaml`, unless it does already.
+fn reference(help: &str) -> String {
+    if help.contains("docs/site-yaml.md") { help.to_string() } else { format!("{help}; see docs/site-yaml.md") }
+}
+
+/// Whether pages can be listed by the values of a field of type `ty`.
+fn facetable(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Enum(_) | FieldType::String => true,
+        FieldType::List { of, .. } => matches!(**of, FieldType::Enum(_) | FieldType::String),
+        _ => false,
+    }
+}
+
 /// The built-in field types.
-const BUILT_IN: [&str; 13] =
+pub(super) const BUILT_IN: [&str; 13] =
     ["string", "text", "number", "integer", "bool", "date", "url", "color", "source_file", "enum", "list", "ref", "object"];

@@ -106,7 +106,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, OutputError> 
     if root.starts_with(&out) {
         return refuse("it is the site folder or one of its parents");
     }
-    for source in ["content", "themes", "templates", "static"] {
+    for source in ["content", "themes", "templates", "static", "i18n"] {
         if out.starts_with(root.join(source)) {
             return refuse(&format!("it is inside the site's `{source}/` folder"));
         }

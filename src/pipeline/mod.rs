@@ -32,6 +32,7 @@ use crate::content::{self, Page, PageIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::files::{self, OutputFile, Sink};
 use crate::graph::Graph;
+use crate::render::theme::StaticFile;
 use crate::render::views::SiteView;
 use crate::render::{Order, TemplateFailure, Theme, ViewBuilder, Writer, theme};
 use crate::search::{self, BundleCache, IndexStats};
@@ -219,7 +220,14 @@ fn index_error(pages: &[Page], e: &search::IndexError) -> Diagnostic {
 /// Stage `copy_static`: the theme's and the site's static files (the site at `root`).
 pub fn copy_static(root: &Path, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    for (rel, path) in &theme.static_files {
+    for (rel, file) in &theme.static_files {
+        let path = match file {
+            StaticFile::Builtin(bytes) => {
+                sink(OutputFile { path: rel.clone(), bytes: bytes.to_vec() });
+                continue;
+            }
+            StaticFile::Disk(path) => path,
+        };
         match std::fs::read(path) {
             Ok(bytes) => sink(OutputFile { path: rel.clone(), bytes }),
             Err(e) => {

@@ -3,13 +3,15 @@
 //! Four parts, one module each:
 //! [`order`] puts each kind's pages in listing order; [`view`] builds the
 //! typed [`views`] templates receive (pure, no templates); [`theme`] loads
-//! the Tera templates, static files and UI strings; [`write`] runs the views
+//! the Tera templates, static files and UI strings, over the default theme
+//! [`embedded`] in the binary; [`write`] runs the views
 //! through the templates into files — pages, listings, special pages, the
 //! print page and the sitemap; [`plan`] knows the path of every file before
 //! it is rendered, and checks them. [`charts`] draws figures and the hub map as
 //! inline SVG.
 
 pub mod charts;
+pub mod embedded;
 pub mod order;
 pub mod plan;
 pub mod theme;

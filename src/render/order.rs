@@ -1,6 +1,7 @@
 //! Listing order: the pages of each kind in the order listings, previous/next
 //! links, backlinks and the print page show them — by the kind's `sort`
-//! field, then by title, numbers by value and Danish letters last.
+//! field (`-field`: largest first), then by title, numbers by value and
+//! Danish letters last.
 //!
 //! The incremental session keeps an [`Order`] between edits and sorts again
 //! only the kinds whose pages changed what they are sorted by.
@@ -67,16 +68,23 @@ impl Order {
     }
 }
 
-/// The pages of kind `k` in listing order.
+/// The pages of kind `k` in listing order: by the `sort` field (largest
+/// first for `-field`), pages without it last, then by title.
 fn sorted_pages(pages: &[Page], k: KindIdx, kind: &Kind) -> Vec<PageIdx> {
-    let mut list: Vec<PageIdx> = PageIdx::all(pages.len()).filter(|&i| pages[i].kind == k).collect();
-    let key = |i: &PageIdx| {
-        let p = &pages[*i];
-        let sort = kind.sort.as_ref().and_then(|f| p.fields.get(f));
-        (sort.is_none(), sort.map(|v| natural_key(&v.plain())).unwrap_or_default(), natural_key(&p.title))
-    };
-    list.sort_by_cached_key(key);
-    list
+    let descending = kind.sort.as_ref().is_some_and(|s| s.descending);
+    let mut keyed: Vec<_> = PageIdx::all(pages.len())
+        .filter(|&i| pages[i].kind == k)
+        .map(|i| {
+            let p = &pages[i];
+            let sort = kind.sort.as_ref().and_then(|s| p.fields.get(&s.field));
+            ((sort.is_none(), sort.map(|v| natural_key(&v.plain())).unwrap_or_default(), natural_key(&p.title)), i)
+        })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        let by_value = if descending { b.1.cmp(&a.1) } else { a.1.cmp(&b.1) };
+        a.0.cmp(&b.0).then(by_value).then_with(|| a.2.cmp(&b.2))
+    });
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// A sort key that orders numbers by value (`5.2` before `5.16`) and Danish letters last (`æ ø å`).

@@ -7,8 +7,9 @@
 //! cannot hold — is found by `check` too, and named by its source file.
 
 use super::Theme;
-use super::view::facet_path;
-use super::write::{PRINT_PART_PAGES, SEARCH_PATH, print_path};
+use super::theme::StaticFile;
+use super::view::{facet_path, print_path, search_path};
+use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -52,7 +53,11 @@ pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Dia
         planned.push((format!("{}index.html", page.url), Origin::file(&page.path)));
     }
     for (rel, source) in &theme.static_files {
-        planned.push((rel.clone(), Origin::file(&crate::tree::relative(root, source))));
+        let origin = match source {
+            StaticFile::Disk(path) => Origin::file(&crate::tree::relative(root, path)),
+            StaticFile::Builtin(_) => Origin::generated(format!("the built-in theme's `{rel}`")),
+        };
+        planned.push((rel.clone(), origin));
     }
     let mut diagnostics = Diagnostics::new();
     let mut exact: BTreeMap<String, Origin> = BTreeMap::new();
@@ -90,11 +95,11 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
         files.push(("404.html".into(), Origin::generated("the 404 page")));
     }
     if templates.has("search.html") {
-        files.push((format!("{SEARCH_PATH}index.html"), Origin::generated("the search page")));
+        files.push((format!("{}index.html", search_path(&theme.ui)), Origin::generated("the search page")));
     }
     if templates.has("print.html") {
         for k in 0..pages.len().div_ceil(PRINT_PART_PAGES).max(1) {
-            files.push((format!("{}index.html", print_path(k)), Origin::generated("the print page")));
+            files.push((format!("{}index.html", print_path(&theme.ui, k)), Origin::generated("the print page")));
         }
     }
     files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));

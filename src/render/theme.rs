@@ -2,11 +2,15 @@
 //!
 //! Templates come from `themes/<name>/templates/`; a file of the same name in
 //! the site's own `templates/` overrides the theme's. UI strings come from
-//! `themes/<name>/i18n/<lang>.yaml`, so the theme speaks the site's language.
+//! `themes/<name>/i18n/<lang>.yaml`, so the theme speaks the site's language;
+//! the site's own `i18n/<lang>.yaml` overrides single strings. The theme
+//! `default` is built into the binary ([`super::embedded`]) and needs no
+//! folder: a site's `themes/default/` overrides it file by file.
 //! Template errors are placed in the template file that has them, at its
 //! line: once for a syntax error, and once for a rendering error however
 //! many pages hit it (see [`TemplateFailure::report`]).
 
+use super::embedded;
 use super::view::Ui;
 use super::views::{PrintPartView, PrintView, SiteView};
 use crate::config::Config;
@@ -21,10 +25,19 @@ use tera::Tera;
 pub struct Theme {
     /// Compiled templates.
     pub templates: Templates,
-    /// Static files: output path → file on disk (site `static/` overrides the theme's).
-    pub static_files: BTreeMap<String, PathBuf>,
+    /// Static files by output path (site `static/` overrides the theme's).
+    pub static_files: BTreeMap<String, StaticFile>,
     /// UI strings.
     pub ui: Ui,
+}
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticFile {
+    /// A file on disk.
+    Disk(PathBuf),
+    /// A file of the built-in theme.
+    Builtin(&'static [u8]),
 }
 
 /// The compiled templates, and the file each came from.
@@ -148,34 +161,190 @@ impl TemplateFailure {
     }
 }
 
+/// Where a theme is read from: its folder in the site, over the built-in
+/// theme when it is the one called `default`.
+struct Source<'a> {
+    root: &'a Path,
+    /// The site folder, for reading under its link rule.
+    site: Site,
+    /// `themes/<name>` in the site, when it exists.
+    dir: Option<PathBuf>,
+    /// `themes/<name>`, for messages.
+    rel: String,
+    /// Whether the built-in theme is the lowest layer.
+    builtin: bool,
+}
+
+/// How built-in theme files are named in messages: they are in no folder of the site.
+const BUILTIN_PREFIX: &str = "(built in) themes/default";
+
 /// Loads the theme named in `config` for the site at `root`, with its warnings.
+///
+/// Each file is taken from the first of these that has it: the site's own
+/// `templates/`, `static/` or `i18n/`; the site's `themes/<name>/`; and for
+/// the theme `default`, the built-in copy ([`super::embedded`]).
 pub fn load(root: &Path, config: &Config) -> Result<(Theme, Diagnostics), Diagnostics> {
-    let theme_dir = root.join("themes").join(&config.theme);
-    let rel_theme = format!("themes/{}", config.theme);
-    let mut diagnostics = Diagnostics::new();
-    if !theme_dir.is_dir() {
-        diagnostics.push(
-            Diagnostic::error(
-                Location::new(crate::config::CONFIG_FILE, 1, 1),
-                format!("the theme `{}` does not exist: no folder `{rel_theme}/`", config.theme),
-            )
-            .with_help("set `theme:` in site.yaml to a folder under themes/"),
-        );
-        return Err(diagnostics);
+    let dir = root.join("themes").join(&config.theme);
+    let source = Source {
+        root,
+        site: Site::new(root),
+        dir: dir.is_dir().then_some(dir),
+        rel: format!("themes/{}", config.theme),
+        builtin: config.theme == embedded::NAME,
+    };
+    if source.dir.is_none() && !source.builtin {
+        return Err(Diagnostics::from(missing_theme(root, &config.theme)));
     }
+    let mut diagnostics = Diagnostics::new();
     let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let site = Site::new(root);
-    collect(&site, &theme_dir.join("templates"), &format!("{rel_theme}/templates"), &mut sources, &mut diagnostics);
-    collect(&site, &root.join("templates"), "templates", &mut sources, &mut diagnostics);
+    if source.builtin {
+        for (name, bytes) in embedded::files("templates") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            sources.insert(name.clone(), (format!("{BUILTIN_PREFIX}/templates/{name}"), text));
+        }
+    }
+    if let Some(dir) = &source.dir {
+        collect(&source.site, &dir.join("templates"), &format!("{}/templates", source.rel), &mut sources, &mut diagnostics);
+    }
+    collect(&source.site, &root.join("templates"), "templates", &mut sources, &mut diagnostics);
     let templates = compile(&sources, &mut diagnostics);
-    let ui = load_ui(&site, &theme_dir, &rel_theme, &config.language, &mut diagnostics);
-    let mut static_files = BTreeMap::new();
-    collect_static(&site, root, &theme_dir.join("static"), &mut static_files, &mut diagnostics);
-    collect_static(&site, root, &root.join("static"), &mut static_files, &mut diagnostics);
+    let ui = load_ui(&source, &config.language, &mut diagnostics);
+    let static_files = source.static_files(&mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     Ok((Theme { templates, static_files, ui }, diagnostics))
+}
+
+impl Source<'_> {
+    /// The theme's static files, then the site's over them.
+    fn static_files(&self, diagnostics: &mut Diagnostics) -> BTreeMap<String, StaticFile> {
+        let mut static_files = BTreeMap::new();
+        if self.builtin {
+            static_files.extend(embedded::files("static").into_iter().map(|(rel, bytes)| (rel, StaticFile::Builtin(bytes))));
+        }
+        if let Some(dir) = &self.dir {
+            collect_static(&self.site, self.root, &dir.join("static"), &mut static_files, diagnostics);
+        }
+        collect_static(&self.site, self.root, &self.root.join("static"), &mut static_files, diagnostics);
+        static_files
+    }
+
+    /// The texts of `i18n/<lang>.yaml` in each layer that has one, lowest
+    /// first, with the path each is shown as.
+    fn ui_texts(&self, lang: &str, diagnostics: &mut Diagnostics) -> Vec<(String, String)> {
+        let file = format!("{lang}.yaml");
+        let mut texts = Vec::new();
+        if let Some(text) = self.builtin.then(|| embedded::ui(lang)).flatten() {
+            texts.push((format!("{BUILTIN_PREFIX}/i18n/{file}"), text.to_string()));
+        }
+        let theme = self.dir.as_ref().map(|dir| (dir.join("i18n"), format!("{}/i18n", self.rel)));
+        for (dir, rel) in theme.into_iter().chain([(self.root.join("i18n"), "i18n".to_string())]) {
+            let rel = format!("{rel}/{file}");
+            match self.site.read_to_string(&dir.join(&file)) {
+                Ok(text) => texts.push((rel, text)),
+                Err(ReadError::Outside(d)) => diagnostics.push(*d),
+                Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(ReadError::Io(e)) => {
+                    diagnostics.push(Diagnostic::error(Location::new(rel, 1, 1), format!("cannot read UI strings: {e}")))
+                }
+            }
+        }
+        texts
+    }
+
+    /// The languages any layer has UI strings for.
+    fn languages(&self) -> Vec<String> {
+        let mut langs = if self.builtin { embedded::languages() } else { Vec::new() };
+        for dir in self.dir.iter().map(|d| d.join("i18n")).chain([self.root.join("i18n")]) {
+            let names = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.file_name().to_string_lossy().into_owned());
+            langs.extend(names.filter_map(|n| n.strip_suffix(".yaml").map(str::to_string)));
+        }
+        langs.sort();
+        langs.dedup();
+        langs
+    }
+}
+
+/// The error for a theme that is neither in the site nor built in.
+fn missing_theme(root: &Path, name: &str) -> Diagnostic {
+    let mut known: Vec<String> = vec![embedded::NAME.to_string()];
+    if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
+        known.extend(entries.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()));
+    }
+    known.sort();
+    known.dedup();
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    let hint = crate::diagnostics::closest(name, &names).map_or(String::new(), |b| format!("did you mean `{b}`? "));
+    Diagnostic::error(
+        config_place(root, "theme:"),
+        format!("the theme `{name}` does not exist: it is not built in and there is no folder `themes/{name}/`"),
+    )
+    .with_help(format!(
+        "{hint}the themes are: {}; `ledestjerne theme eject {name}` writes a copy of the built-in theme to `themes/{name}/`",
+        known.join(", ")
+    ))
+}
+
+/// The UI strings of `lang`: each layer's `i18n/<lang>.yaml` over the
+/// one below, and English underneath for any string a translation lacks
+/// (with a warning naming them).
+fn load_ui(source: &Source, lang: &str, diagnostics: &mut Diagnostics) -> Ui {
+    let texts = source.ui_texts(lang, diagnostics);
+    if texts.is_empty() {
+        diagnostics.push(unknown_language(source, lang));
+        return Ui::new();
+    }
+    let mut ui = Ui::new();
+    if lang != "en" {
+        for (rel, text) in source.ui_texts("en", diagnostics) {
+            ui.extend(parse_ui(&text, &rel, diagnostics));
+        }
+    }
+    let english: Vec<String> = ui.keys().cloned().collect();
+    let mut translated = std::collections::BTreeSet::new();
+    for (rel, text) in &texts {
+        let strings = parse_ui(text, rel, diagnostics);
+        translated.extend(strings.keys().cloned());
+        ui.extend(strings);
+    }
+    let missing: Vec<String> = english.into_iter().filter(|k| !translated.contains(k)).collect();
+    if !missing.is_empty() {
+        let (rel, _) = &texts[texts.len() - 1];
+        let message = format!("{} UI strings have no `{lang}` translation and are shown in English: {}", missing.len(), missing.join(", "));
+        diagnostics.push(Diagnostic::warning(Location::new(rel, 1, 1), message).with_help("add them to this file as `key: text` lines"));
+    }
+    ui
+}
+
+/// One translation file's strings.
+fn parse_ui(text: &str, rel: &str, diagnostics: &mut Diagnostics) -> Ui {
+    let origin = crate::yaml::Origin { path: rel, first_line: 1 };
+    let parsed = crate::yaml::parse(text, crate::yaml::Limits::CONFIG, origin).and_then(|v| {
+        serde_norway::from_value(v)
+            .map_err(|e| Diagnostic::error(Location::new(rel, 1, 1), e.to_string()).with_help("write `key: text` lines"))
+    });
+    parsed.unwrap_or_else(|d| {
+        diagnostics.push(d);
+        Ui::new()
+    })
+}
+
+/// The error for a language no layer has UI strings for, at `language:` in `site.yaml`.
+fn unknown_language(source: &Source, lang: &str) -> Diagnostic {
+    let known = source.languages();
+    let help = format!(
+        "the languages are: {}; to add `{lang}`, copy `i18n/en.yaml` of the theme (`ledestjerne theme eject` writes it out) to `i18n/{lang}.yaml` in the site and translate its strings",
+        known.join(", ")
+    );
+    Diagnostic::error(config_place(source.root, "language:"), format!("the theme has no UI strings for language `{lang}`")).with_help(help)
+}
+
+/// The place of `key` in the site's `site.yaml`: theme errors that come from a setting point at it.
+fn config_place(root: &Path, key: &str) -> Location {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let (line, col) = crate::yaml::locate_after(&text, 1, key).unwrap_or((1, 1));
+    Location::new(crate::config::CONFIG_FILE, line, col)
 }
 
 /// Compiles the templates (name → path and text); a syntax error is placed at its file and line.
@@ -212,35 +381,7 @@ fn collect(site: &Site, dir: &Path, rel: &str, out: &mut BTreeMap<String, (Strin
     diagnostics.extend(problems);
 }
 
-fn load_ui(site: &Site, theme_dir: &Path, rel_theme: &str, lang: &str, diagnostics: &mut Diagnostics) -> Ui {
-    let path = theme_dir.join("i18n").join(format!("{lang}.yaml"));
-    let rel = format!("{rel_theme}/i18n/{lang}.yaml");
-    let text = match site.read_to_string(&path) {
-        Ok(text) => text,
-        Err(ReadError::Outside(d)) => {
-            diagnostics.push(*d);
-            return Ui::new();
-        }
-        Err(ReadError::Io(_)) => {
-            diagnostics.push(
-                Diagnostic::error(Location::new(rel, 1, 1), format!("the theme has no UI strings for language `{lang}`"))
-                    .with_help("add the translation file, or change `language:` in site.yaml"),
-            );
-            return Ui::new();
-        }
-    };
-    let origin = crate::yaml::Origin { path: &rel, first_line: 1 };
-    let parsed = crate::yaml::parse(&text, crate::yaml::Limits::CONFIG, origin).and_then(|v| {
-        serde_norway::from_value(v)
-            .map_err(|e| Diagnostic::error(Location::new(&rel, 1, 1), e.to_string()).with_help("write `key: text` lines"))
-    });
-    parsed.unwrap_or_else(|d| {
-        diagnostics.push(d);
-        Ui::new()
-    })
-}
-
-fn collect_static(site: &Site, root: &Path, dir: &Path, out: &mut BTreeMap<String, PathBuf>, diagnostics: &mut Diagnostics) {
+fn collect_static(site: &Site, root: &Path, dir: &Path, out: &mut BTreeMap<String, StaticFile>, diagnostics: &mut Diagnostics) {
     let problems = site.walk(dir, |entry| {
         let rel = crate::tree::relative(dir, entry.path());
         if entry.file_name().to_str().is_none() {
@@ -252,11 +393,17 @@ fn collect_static(site: &Site, root: &Path, dir: &Path, out: &mut BTreeMap<Strin
             return false;
         }
         if entry.file_type().is_file() {
-            out.insert(rel, entry.path().to_path_buf());
+            out.insert(rel, StaticFile::Disk(entry.path().to_path_buf()));
         }
         true
     });
     diagnostics.extend(problems);
+}
+
+fn not_utf8(path: &str, name: &std::ffi::OsStr) -> Diagnostic {
+    Diagnostic::error(Location::new(path, 1, 1), format!("the name {name:?} is not valid UTF-8")).with_help(
+        "rename the file: web addresses are UTF-8, so it could not be published under its own name (`\\x..` are the bytes that are not)",
+    )
 }
 
 /// Whether a static file or folder (`/`-separated, relative to `static/`)
@@ -269,12 +416,6 @@ pub fn publishable(rel: &str) -> bool {
     let first = parts.next().unwrap_or_default();
     let first_ok = !first.starts_with('.') || ALLOWED.contains(&first);
     first_ok && parts.all(|p| !p.starts_with('.') || p == ".htaccess")
-}
-
-fn not_utf8(path: &str, name: &std::ffi::OsStr) -> Diagnostic {
-    Diagnostic::error(Location::new(path, 1, 1), format!("the name {name:?} is not valid UTF-8")).with_help(
-        "rename the file: web addresses are UTF-8, so it could not be published under its own name (`\\x..` are the bytes that are not)",
-    )
 }
 
 fn hidden_file_warning(path: &str) -> Diagnostic {

@@ -1,11 +1,12 @@
 //! Field values as templates see them: typed [`ValueView`]s, enum labels,
-//! and a figure's data drawn as a chart.
+//! the values of facets, and a figure's data drawn as a chart.
 
 use super::charts::{self, Datum};
 use super::views::{ChartView, ValueView};
 use crate::config::{EnumValue, FieldType, Kind, Role};
 use crate::content::{FieldValue, Page};
 use crate::html::escape;
+use crate::slug::slugify;
 
 /// The allowed values of an enum field, or of a list of enums.
 pub fn enum_values(ty: &FieldType) -> Vec<EnumValue> {
@@ -16,24 +17,63 @@ pub fn enum_values(ty: &FieldType) -> Vec<EnumValue> {
     }
 }
 
-/// The labels of the enum values in `value`.
-pub fn enum_labels(ty: &FieldType, value: Option<&FieldValue>) -> Vec<String> {
-    let values = enum_values(ty);
-    let label = |v: &str| values.iter().find(|e| e.value == v).map_or_else(|| v.to_string(), |e| e.label.clone());
+/// The values of a facet field `name` of type `ty` on `pages`, as listing
+/// pages are made for them: an enum's declared values, or the distinct
+/// strings the pages have (told apart by slug, labelled as first written).
+pub fn facet_values<'p>(ty: &FieldType, name: &str, pages: impl Iterator<Item = &'p Page>) -> Vec<EnumValue> {
+    let declared = enum_values(ty);
+    if !declared.is_empty() {
+        return declared;
+    }
+    let mut found: Vec<EnumValue> = Vec::new();
+    for page in pages {
+        for text in facet_strings(page.fields.get(name)) {
+            let value = slugify(text);
+            if !value.is_empty() && !found.iter().any(|v| v.value == value) {
+                found.push(EnumValue { value, label: text.to_string() });
+            }
+        }
+    }
+    found.sort_by_cached_key(|v| super::order::natural_key(&v.label));
+    found
+}
+
+/// The free strings of a facet value: a string, or a list of them.
+fn facet_strings(value: Option<&FieldValue>) -> Vec<&str> {
     match value {
-        Some(FieldValue::Enum(v)) => vec![label(v)],
+        Some(FieldValue::Str(s)) => vec![s.as_str()],
         Some(FieldValue::List(items)) => {
-            items.iter().filter_map(|i| if let FieldValue::Enum(v) = i { Some(label(v)) } else { None }).collect()
+            items.iter().filter_map(|i| if let FieldValue::Str(s) = i { Some(s.as_str()) } else { None }).collect()
         }
         _ => Vec::new(),
     }
 }
 
-/// Whether `value` is, or contains, the enum value `wanted`.
+/// The labels of the facet values in `value`: enum labels, or the strings as written.
+pub fn enum_labels(ty: &FieldType, value: Option<&FieldValue>) -> Vec<String> {
+    let values = enum_values(ty);
+    let label = |v: &str| values.iter().find(|e| e.value == v).map_or_else(|| v.to_string(), |e| e.label.clone());
+    let mut labels: Vec<String> = match value {
+        Some(FieldValue::Enum(v)) => vec![label(v)],
+        Some(FieldValue::List(items)) => {
+            items.iter().filter_map(|i| if let FieldValue::Enum(v) = i { Some(label(v)) } else { None }).collect()
+        }
+        _ => Vec::new(),
+    };
+    labels.extend(facet_strings(value).into_iter().map(str::to_string));
+    labels
+}
+
+/// Whether `value` is, or contains, the facet value `wanted`: an enum
+/// value, or a string whose slug it is.
 pub fn has_enum(value: Option<&FieldValue>, wanted: &str) -> bool {
     match value {
         Some(FieldValue::Enum(v)) => v == wanted,
-        Some(FieldValue::List(items)) => items.iter().any(|i| matches!(i, FieldValue::Enum(v) if v == wanted)),
+        Some(FieldValue::List(items)) => {
+            items.iter().any(|i| matches!(i, FieldValue::Enum(v) if v == wanted))
+                || facet_strings(value).into_iter().any(|s| slugify(s) == wanted)
+        }
+        Some(FieldValue::Str(s)) => slugify(s) == wanted,
         _ => false,
     }
 }
@@ -51,8 +91,9 @@ pub fn plain_html(value: &ValueView) -> String {
     }
 }
 
-/// The chart of a page whose kind gives a field the [`Role::Chart`], when the page has data.
-pub fn chart(page: &Page, kind: &Kind) -> Option<ChartView> {
+/// The chart of a page whose kind gives a field the [`Role::Chart`], when
+/// the page has data, its numbers written with `numbers`.
+pub fn chart(page: &Page, kind: &Kind, numbers: charts::Numbers) -> Option<ChartView> {
     let Some(FieldValue::List(items)) = page.value(kind, Role::Chart) else { return None };
     let data: Vec<Datum> = items.iter().filter_map(datum).collect();
     let series: Vec<String> = match page.value(kind, Role::ChartSeries) {
@@ -60,11 +101,10 @@ pub fn chart(page: &Page, kind: &Kind) -> Option<ChartView> {
         _ => Vec::new(),
     };
     let unit = page.value(kind, Role::ChartUnit).map(FieldValue::plain).unwrap_or_default();
-    let svg = charts::bar_chart(&page.title, &unit, &series, &data);
+    let svg = charts::bar_chart(&page.title, &unit, &series, &data, numbers);
     let mut header = vec![String::new()];
     header.extend(if series.is_empty() { vec![unit.clone()] } else { series.clone() });
-    let rows =
-        data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| charts::format_number(*v))).collect()).collect();
+    let rows = data.iter().map(|d| std::iter::once(d.label.clone()).chain(d.values.iter().map(|v| numbers.format(*v))).collect()).collect();
     Some(ChartView { svg, rows, header })
 }
 

@@ -3,8 +3,9 @@
 //! hubs, listings and facets, and the site-wide values (`site`). Pure: it
 //! renders Markdown but no template, and writes nothing.
 
+use super::charts::Numbers;
 use super::order::Order;
-use super::values::{chart, enum_labels, enum_values, has_enum};
+use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
 use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
 use crate::content::{FieldValue, Page, PageIdx};
@@ -29,6 +30,18 @@ const TOC_MIN_HEADINGS: usize = 3;
 /// UI strings of the theme, by key.
 pub type Ui = BTreeMap<String, String>;
 
+/// Site-relative folder of the search page, named by the UI string `search_path`.
+pub fn search_path(ui: &Ui) -> String {
+    format!("{}/", slugify(ui.get("search_path").map_or("search", String::as_str)))
+}
+
+/// Site-relative folder of part `k` (from 0) of the print page, named by
+/// the UI string `print_path`: `print/`, `print/2/`, …
+pub fn print_path(ui: &Ui, k: usize) -> String {
+    let folder = slugify(ui.get("print_path").map_or("print", String::as_str));
+    if k == 0 { format!("{folder}/") } else { format!("{folder}/{}/", k + 1) }
+}
+
 /// Builds the views of one site.
 pub struct ViewBuilder<'a> {
     config: &'a Config,
@@ -37,13 +50,16 @@ pub struct ViewBuilder<'a> {
     ui: &'a Ui,
     order: &'a Order,
     base: String,
+    /// How numbers are written in the site's language.
+    numbers: Numbers,
 }
 
 impl<'a> ViewBuilder<'a> {
     /// A view builder for `pages` in listing `order`, speaking with the theme's `ui` strings.
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
-        ViewBuilder { config, pages, graph, ui, order, base }
+        let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
+        ViewBuilder { config, pages, graph, ui, order, base, numbers }
     }
 
     /// The site configuration.
@@ -69,6 +85,27 @@ impl<'a> ViewBuilder<'a> {
     /// The UI string `key`, or `fallback`.
     pub fn ui(&self, key: &str, fallback: &str) -> String {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// `text` with `{hubs}` replaced by the hub kind's plural, in lower case
+    /// (`How the {hubs} connect` → `How the topics connect`).
+    fn with_hubs(&self, text: &str) -> String {
+        match self.config.hub {
+            Some(k) if text.contains("{hubs}") => text.replace("{hubs}", &self.config.kinds[k].plural.to_lowercase()),
+            _ => text.to_string(),
+        }
+    }
+
+    /// The site-relative folder of the search page, named by the UI string
+    /// `search_path` (`search/`, `soeg/`).
+    pub fn search_path(&self) -> String {
+        search_path(self.ui)
+    }
+
+    /// Site-relative folder of part `k` (from 0) of the print page, named by
+    /// the UI string `print_path`: `print/`, `print/2/`, …
+    pub fn print_path(&self, k: usize) -> String {
+        print_path(self.ui, k)
     }
 
     /// The path part of the base URL (`/`, `/kursus/`).
@@ -109,7 +146,7 @@ impl<'a> ViewBuilder<'a> {
             prev: prev.map(|p| self.link(p)),
             next: next.map(|p| self.link(p)),
             source: self.source(page, kind),
-            chart: chart(page, kind),
+            chart: chart(page, kind, self.numbers),
             path: page.path.clone(),
         }
     }
@@ -148,7 +185,7 @@ impl<'a> ViewBuilder<'a> {
                 &self.resolver(page),
                 &format!("p-{}-", page.id),
             ),
-            chart: chart(page, kind),
+            chart: chart(page, kind, self.numbers),
             source: self.source(page, kind),
         }
     }
@@ -176,8 +213,9 @@ impl<'a> ViewBuilder<'a> {
     fn embed_html(&self, idx: PageIdx, url: &str) -> Option<String> {
         let page = &self.pages[idx];
         let kind = self.kind_of(idx);
-        let chart = chart(page, kind)?;
-        let number = page.value(kind, Role::Number).map(|n| format!("Figur {}: ", escape(&n.plain()))).unwrap_or_default();
+        let chart = chart(page, kind, self.numbers)?;
+        let figure = self.ui("figure", "Figure");
+        let number = page.value(kind, Role::Number).map(|n| format!("{} {}: ", escape(&figure), escape(&n.plain()))).unwrap_or_default();
         Some(format!(
             "<figure class=\"embed chart-figure\">{}<figcaption><a href=\"{}\">{number}{}</a></figcaption></figure>",
             chart.svg,
@@ -220,6 +258,9 @@ impl<'a> ViewBuilder<'a> {
                 Some(&idx) => ValueView::Link { link: Box::new(self.link(idx)), fields: self.embedded_fields(idx) },
                 None => ValueView::Text { text: r.id.clone() },
             },
+            (FieldType::String, FieldValue::Str(s)) if def.facet => {
+                ValueView::Enum { value: s.clone(), label: s.clone(), url: Some(self.facet_url(kind, def, &slugify(s))) }
+            }
             (_, other) => self.scalar_view(page, other),
         }
     }
@@ -239,7 +280,7 @@ impl<'a> ViewBuilder<'a> {
             FieldValue::Text(t) => ValueView::Html { html: self.markdown(page, &t.source) },
             FieldValue::Url(u) => ValueView::Url { href: u.clone() },
             FieldValue::SourceFile(f) => ValueView::Text { text: self.config.sources.get(f).cloned().unwrap_or_else(|| f.clone()) },
-            FieldValue::Number(n) => ValueView::Text { text: super::charts::format_number(*n) },
+            FieldValue::Number(n) => ValueView::Text { text: self.numbers.format(*n) },
             other => ValueView::Text { text: other.plain() },
         }
     }
@@ -354,9 +395,13 @@ impl<'a> ViewBuilder<'a> {
             base_url: self.config.base_url.clone(),
             lang: self.config.language.clone(),
             hub_map: self.hub_map(&hubs),
+            hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
+            hub_label: self.config.hub.map(|k| self.config.kinds[k].plural.clone()),
             hubs,
+            search_url: format!("{}{}", self.base, self.search_path()),
+            print_url: format!("{}{}", self.base, self.print_path(0)),
             sections: self.sections(),
-            ui: self.ui.clone(),
+            ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
         }
     }
 
@@ -402,7 +447,7 @@ impl<'a> ViewBuilder<'a> {
                 }
             }
         }
-        super::charts::hub_map(&nodes, &edges, &self.ui("hub_map_label", ""))
+        super::charts::hub_map(&nodes, &edges, &self.with_hubs(&self.ui("hub_map_label", "")))
     }
 
     /// The listing of kind `k`, or of its pages with one `facet` value, and its output path.
@@ -444,12 +489,20 @@ impl<'a> ViewBuilder<'a> {
             .filter(|d| d.facet)
             .map(|def| FacetView {
                 label: def.label.clone(),
-                values: enum_values(&def.ty)
+                values: self
+                    .facet_values(k, def)
                     .into_iter()
                     .map(|v| FacetValueView { count: count(def, &v.value), url: self.facet_url(kind, def, &v.value), label: v.label })
                     .collect(),
             })
             .collect()
+    }
+}
+
+impl ViewBuilder<'_> {
+    /// The values of facet `def` of kind `k` that get listing pages.
+    pub fn facet_values(&self, k: KindIdx, def: &FieldDef) -> Vec<EnumValue> {
+        facet_values(&def.ty, &def.name, self.order.of_kind(k).iter().map(|&i| &self.pages[i]))
     }
 }
 

@@ -221,8 +221,16 @@ pub struct SiteView {
     pub base_url: String,
     /// Language code.
     pub lang: String,
-    /// Hub pages (actor chapters) in order.
+    /// Hub pages (actor chapters) in order; empty when `site.yaml` declares no `hub:`.
     pub hubs: Vec<NavItem>,
+    /// The name of the hub kind, if there is one.
+    pub hub_kind: Option<String>,
+    /// The plural label of the hub kind, for headings of hub sections.
+    pub hub_label: Option<String>,
+    /// The search page's URL, including the base path.
+    pub search_url: String,
+    /// The print page's URL, including the base path.
+    pub print_url: String,
     /// Listing pages of the kinds, in declaration order.
     pub sections: Vec<NavItem>,
     /// UI strings from the theme's translation file.

@@ -18,14 +18,6 @@ use std::collections::BTreeMap;
 /// Pages per part of the print page.
 pub const PRINT_PART_PAGES: usize = 1000;
 
-/// The site-relative folder of the search page.
-pub const SEARCH_PATH: &str = "soeg/";
-
-/// Site-relative folder of part `k` (from 0) of the print page: `print/`, `print/2/`, …
-pub(crate) fn print_path(k: usize) -> String {
-    if k == 0 { "print/".to_string() } else { format!("print/{}/", k + 1) }
-}
-
 /// Renders the views of one site through its templates.
 pub struct Writer<'a> {
     views: &'a ViewBuilder<'a>,
@@ -102,7 +94,7 @@ impl<'a> Writer<'a> {
         for &k in &listed {
             jobs.push((k, None));
             for def in kinds[k].fields.iter().filter(|d| d.facet) {
-                jobs.extend(super::values::enum_values(&def.ty).into_iter().map(|value| (k, Some((def, value)))));
+                jobs.extend(self.views.facet_values(k, def).into_iter().map(|value| (k, Some((def, value)))));
             }
         }
         jobs.into_par_iter()
@@ -116,7 +108,7 @@ impl<'a> Writer<'a> {
 
     /// Renders the pages that are not pages of the content: `404.html` and the search page.
     pub fn specials(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
-        let search = format!("{SEARCH_PATH}index.html");
+        let search = format!("{}index.html", self.views.search_path());
         let specials = [("404.html", "404.html"), ("search.html", search.as_str())];
         specials
             .iter()
@@ -139,15 +131,16 @@ impl<'a> Writer<'a> {
         let order: Vec<PageIdx> = self.views.order().all().collect();
         let chunks: Vec<&[PageIdx]> = if order.is_empty() { vec![&order[..]] } else { order.chunks(PRINT_PART_PAGES).collect() };
         let base = self.views.base();
-        let links: Vec<PrintPartView> =
-            (0..chunks.len()).map(|k| PrintPartView { number: k + 1, url: format!("{base}{}", print_path(k)), current: false }).collect();
+        let links: Vec<PrintPartView> = (0..chunks.len())
+            .map(|k| PrintPartView { number: k + 1, url: format!("{base}{}", self.views.print_path(k)), current: false })
+            .collect();
         chunks
             .par_iter()
             .enumerate()
             .filter_map(|(k, chunk)| {
                 let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.views.print_view(i)).collect();
                 let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
-                let path = format!("{}index.html", print_path(k));
+                let path = format!("{}index.html", self.views.print_path(k));
                 let rendered = self.templates.render_print(&pages, &parts, &path);
                 rendered.map(|html| sink(OutputFile::text(path, html))).err()
             })

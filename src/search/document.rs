@@ -127,8 +127,9 @@ pub fn of_page(views: &ViewBuilder<'_>, i: PageIdx, view: &PageView) -> SearchDo
         }
     }
     let hubs = views.hubs_of(i);
-    if !hubs.is_empty() {
-        filters.insert(views.ui("filter_hub", "Aktør"), hubs);
+    if let (false, Some(hub)) = (hubs.is_empty(), views.config().hub) {
+        // The filter is named by the hub kind itself, in the site's own words.
+        filters.insert(views.config().kinds[hub].label.clone(), hubs);
     }
     let mut body_html = view.body_html.clone();
     for f in &view.fields {

@@ -118,7 +118,7 @@ fn classify_path(path: &Path, set: &WatchSet) -> Change {
     match names.as_slice() {
         ["site.yaml"] => Change::Config,
         ["content", ..] => Change::Content(vec![rel.to_path_buf()]),
-        ["templates", ..] => Change::Templates,
+        ["templates", ..] | ["i18n", ..] => Change::Templates,
         ["static", ..] => Change::Static,
         ["themes", _theme, "static", ..] => Change::Static,
         ["themes", ..] => Change::Templates,
@@ -358,6 +358,7 @@ mod tests {
         assert_eq!(one("/site/templates/case.html"), Change::Templates);
         assert_eq!(one("/site/themes/default/templates/base.html"), Change::Templates);
         assert_eq!(one("/site/themes/default/i18n/da.yaml"), Change::Templates);
+        assert_eq!(one("/site/i18n/en.yaml"), Change::Templates);
         assert_eq!(one("/site/themes/default/static/style.css"), Change::Static);
         assert_eq!(one("/site/static/logo.svg"), Change::Static);
         assert_eq!(one("/site/site.yaml"), Change::Config);

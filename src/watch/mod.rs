@@ -49,7 +49,7 @@ use std::path::{Path, PathBuf};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 /// Folders of the site root whose contents are sources, watched recursively.
-const SOURCE_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+const SOURCE_DIRS: [&str; 5] = ["content", "themes", "templates", "static", "i18n"];
 
 type EventSender = UnboundedSender<notify::Result<Event>>;
 

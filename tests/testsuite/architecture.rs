@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["search"],
     &["output"],
-    &["pipeline", "scaffold"],
+    &["pipeline", "scaffold", "init"],
     &["watch"],
     &["serve"],
 ];

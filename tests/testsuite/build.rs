@@ -553,8 +553,9 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
     let repo = Path::new(REPO);
     let yaml = std::fs::read_to_string(repo.join("site.yaml")).expect("site.yaml");
     std::fs::write(dir.path().join("site.yaml"), format!("{yaml}\nsearch:\n  shard_pages: 60\n")).expect("write site.yaml");
-    support::copy_dir(&repo.join("content"), &dir.path().join("content"));
-    support::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    for folder in ["content", "themes", "templates", "i18n"] {
+        support::copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
 
     // Every index file, by path (the builds sort their files by path).
     let index_of = |files: &[OutputFile]| -> Vec<(String, Vec<u8>)> {

@@ -30,8 +30,9 @@ impl Course {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = Path::new(REPO);
         fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
-        copy_dir(&repo.join("content"), &dir.path().join("content"));
-        copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+        for folder in ["content", "themes", "templates", "i18n"] {
+            copy_dir(&repo.join(folder), &dir.path().join(folder));
+        }
         let mut files = Vec::new();
         collect_md(dir.path(), &dir.path().join("content"), &mut files);
         files.sort();

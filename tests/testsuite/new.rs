@@ -24,7 +24,9 @@ fn stderr(output: &Output) -> String {
 fn minimal_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::copy(Path::new(REPO).join("site.yaml"), dir.path().join("site.yaml")).expect("copy site.yaml");
-    copy_dir(&Path::new(REPO).join("themes"), &dir.path().join("themes"));
+    for folder in ["themes", "templates", "i18n"] {
+        copy_dir(&Path::new(REPO).join(folder), &dir.path().join(folder));
+    }
     fs::create_dir_all(dir.path().join("content")).expect("content folder");
     fs::write(dir.path().join("content/index.md"), "---\ntitle: \"Forside\"\n---\nVelkommen.\n").expect("front page");
     dir

@@ -236,7 +236,9 @@ fn a_template_that_fails_to_render_names_it_and_leaves_the_output() {
 fn a_missing_theme_is_an_error() {
     let yaml = std::fs::read_to_string(SiteTest::new().root().join("site.yaml")).expect("site.yaml");
     let site = site().file("site.yaml", yaml.replace("theme: default", "theme: nope"));
-    assert_says(&build_error(&site), "error: site.yaml:1:1: the theme `nope` does not exist: no folder `themes/nope/`");
+    let error = build_error(&site);
+    assert_says(&error, "error: site.yaml:5:1: the theme `nope` does not exist: it is not built in and there is no folder `themes/nope/`");
+    assert_says(&error, "help: the themes are: default; `ledestjerne theme eject nope` writes a copy");
 }
 
 // ---------- pathological Markdown ----------

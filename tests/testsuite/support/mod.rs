@@ -96,10 +96,13 @@ pub struct SiteTest {
 }
 
 impl SiteTest {
-    /// A site with the test schema, the default theme and a front page.
+    /// A site with the test schema, the default theme, the course's own
+    /// templates and UI strings (for its kinds of the same names) and a front page.
     pub fn new() -> Self {
         let site = SiteTest { dir: Rc::new(tempfile::tempdir().expect("temporary folder")) };
-        copy_dir(&Path::new(REPO).join("themes/default"), &site.root().join("themes/default"));
+        for folder in ["themes/default", "templates", "i18n"] {
+            copy_dir(&Path::new(REPO).join(folder), &site.root().join(folder));
+        }
         site.file("site.yaml", SITE_YAML).page("", "index", "title: Forside", "Velkommen.\n")
     }
 

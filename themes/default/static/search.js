@@ -6,6 +6,9 @@
   "use strict";
   var script = document.currentScript;
   var base = script ? script.src.replace(/search\.js(\?.*)?$/, "") : "/";
+  // The UI strings come from the theme's translation, as data attributes of this script's tag.
+  var ui = (script && script.dataset) || {};
+  var lang = document.documentElement.lang || "en";
   var pagefindPromise = null;
 
   function pagefind() {
@@ -86,7 +89,7 @@
   }
 
   function statusText(n) {
-    return n === 0 ? "Ingen resultater" : n === 1 ? "1 resultat" : n + " resultater";
+    return n === 0 ? ui.noResults : n === 1 ? ui.oneResult : n + " " + ui.resultsCount;
   }
 
   // ---- the box in the header ----
@@ -98,7 +101,7 @@
     list.id = "search-dropdown";
     list.className = "search-dropdown";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Søgeresultater");
+    list.setAttribute("aria-label", ui.results);
     list.hidden = true;
     form.appendChild(list);
     var live = document.createElement("p");
@@ -134,7 +137,7 @@
         input.setAttribute("aria-expanded", res.data.length ? "true" : "false");
         live.textContent = statusText(res.total);
         active = -1;
-      }).catch(function () { live.textContent = "Søgningen kunne ikke indlæses."; });
+      }).catch(function () { live.textContent = ui.failed; });
     }
     input.addEventListener("input", update);
     input.addEventListener("keydown", function (e) {
@@ -180,9 +183,9 @@
         select.name = name;
         var any = document.createElement("option");
         any.value = "";
-        any.textContent = "Alle";
+        any.textContent = ui.all;
         select.appendChild(any);
-        Object.keys(available[name]).sort(function (a, b) { return a.localeCompare(b, "da"); }).forEach(function (v) {
+        Object.keys(available[name]).sort(function (a, b) { return a.localeCompare(b, lang); }).forEach(function (v) {
           var o = document.createElement("option");
           o.value = v;
           o.textContent = v + " (" + available[name][v] + ")";
@@ -195,19 +198,19 @@
     }).catch(function () {});
 
     if (!q && Object.keys(chosen).length === 0) {
-      if (status) status.textContent = "Skriv et eller flere ord for at søge.";
+      if (status) status.textContent = ui.prompt;
       return;
     }
-    if (status) status.textContent = "Søger …";
+    if (status) status.textContent = ui.searching;
     run(q || null, chosen, 50).then(function (res) {
       target.textContent = "";
       var ol = document.createElement("ol");
       ol.className = "search-results";
       res.data.forEach(function (d) { ol.appendChild(resultItem(d)); });
       target.appendChild(ol);
-      if (status) status.textContent = statusText(res.total) + (q ? " for »" + q + "«" : "");
+      if (status) status.textContent = statusText(res.total) + (q ? " " + ui.searchFor.replace("{q}", function () { return q; }) : "");
     }).catch(function () {
-      if (status) status.textContent = "Søgningen kunne ikke indlæses.";
+      if (status) status.textContent = ui.failed;
     });
   }
 
