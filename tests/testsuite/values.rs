@@ -79,3 +79,22 @@ fn markdown_files_in_capitals_or_with_the_long_extension_are_pages() {
     assert!(run.html("om/").contains("Om os."));
     assert!(run.html("kontakt/").contains("Skriv."));
 }
+
+#[test]
+fn a_body_too_costly_to_parse_is_refused_at_once_with_what_to_do() {
+    let table = format!("|{}|\n", ["x"; 50].join("|")).repeat(80_000);
+    let lines = "x\n".repeat(4_000_000);
+    let bombs = "*a* ".repeat(2_000_000);
+    for (body, message) in [
+        (table, "table cells (`|`), more than the limit of 100000"),
+        (lines, "the text has 4000000 lines, more than the limit of 100000"),
+        (bombs, "Markdown markup characters"),
+    ] {
+        let site = case_with("").page("cases", "big", "title: Stor\nactors: [borgere]\nsector: stat", &body);
+        let start = std::time::Instant::now();
+        let run = site.run(&["check"]).failed();
+        assert!(run.stderr.contains("error: content/cases/big.md:6:1: the text has"), "{}", run.stderr);
+        assert!(run.stderr.contains(message) && run.stderr.contains("help: split it into several pages"), "{}", run.stderr);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "took {:?}", start.elapsed());
+    }
+}

@@ -6,6 +6,8 @@
 //! and other unsafe link schemes); [`render`] writes HTML, resolving each
 //! internal link through a caller-supplied resolver once all pages are known.
 
+pub mod cost;
+
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
@@ -86,6 +88,8 @@ pub enum Misuse {
     RawHtml,
     /// A heading with `{name=value}` attributes (raw HTML by another name).
     HeadingAttributes,
+    /// A body over one of the caps of [`cost`].
+    TooCostly(cost::Cost),
 }
 
 impl Misuse {
@@ -104,6 +108,7 @@ impl Misuse {
                 "heading attributes other than `{#id}` and `{.class}` are not allowed".into(),
                 "remove the `name=value` part of the heading's `{…}`: attributes such as `onclick=` are raw HTML".into(),
             ),
+            Misuse::TooCostly(cost) => cost.describe(),
         }
     }
 }
@@ -119,34 +124,53 @@ pub struct Scan {
     pub problems: Vec<Problem>,
 }
 
-/// Scans `source` for headings, links and disallowed content.
+/// Scans `source` for headings, links and disallowed content. A body over
+/// one of the caps of [`cost`] is refused with one problem, without being
+/// parsed (or parsed only up to the cap).
 pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
-    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(source, options()).into_offset_iter().collect();
-    let mut out = Scan { headings: headings(events.iter().map(|(e, _)| e)), ..Scan::default() };
-    for (event, range) in &events {
-        match event {
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => match classify(dest_url, *link_type) {
-                Ok(target) => out.links.push(OutLink { target, offset: range.start }),
-                Err(misuse) => out.problems.push(Problem { offset: range.start, misuse }),
-            },
-            Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
-                out.links.push(OutLink { target: LinkTarget::Embed(dest_url.trim().to_string()), offset: range.start });
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if let Err(misuse) = check_scheme(dest_url) {
-                    out.problems.push(Problem { offset: range.start, misuse });
-                }
-            }
-            Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => {
-                out.problems.push(Problem { offset: range.start, misuse: Misuse::RawHtml })
-            }
-            Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => {
-                out.problems.push(Problem { offset: range.start, misuse: Misuse::HeadingAttributes })
-            }
-            _ => {}
+    if let Some(cost) = cost::precheck(source) {
+        return Scan { problems: vec![Problem { offset: 0, misuse: Misuse::TooCostly(cost) }], ..Scan::default() };
+    }
+    let mut out = Scan::default();
+    let mut heading_events = Vec::new();
+    let mut in_heading = false;
+    for (count, (event, range)) in Parser::new_ext(source, options()).into_offset_iter().enumerate() {
+        if count == cost::MAX_ELEMENTS {
+            out.problems.push(Problem { offset: range.start, misuse: Misuse::TooCostly(cost::Cost::Elements) });
+            break;
+        }
+        in_heading |= matches!(event, Event::Start(Tag::Heading { .. }));
+        scan_event(&event, range.start, allow_raw_html, &mut out);
+        if in_heading {
+            in_heading = !matches!(event, Event::End(TagEnd::Heading(_)));
+            heading_events.push(event);
         }
     }
+    out.headings = headings(heading_events.iter());
     out
+}
+
+/// What one event adds to a scan: a link, an embed, or a problem.
+fn scan_event(event: &Event<'_>, offset: usize, allow_raw_html: bool, out: &mut Scan) {
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, .. }) => match classify(dest_url, *link_type) {
+            Ok(target) => out.links.push(OutLink { target, offset }),
+            Err(misuse) => out.problems.push(Problem { offset, misuse }),
+        },
+        Event::Start(Tag::Image { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
+            out.links.push(OutLink { target: LinkTarget::Embed(dest_url.trim().to_string()), offset });
+        }
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            if let Err(misuse) = check_scheme(dest_url) {
+                out.problems.push(Problem { offset, misuse });
+            }
+        }
+        Event::Html(_) | Event::InlineHtml(_) if !allow_raw_html => out.problems.push(Problem { offset, misuse: Misuse::RawHtml }),
+        Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => {
+            out.problems.push(Problem { offset, misuse: Misuse::HeadingAttributes })
+        }
+        _ => {}
+    }
 }
 
 /// Classifies a link destination, or says why it is not allowed.
