@@ -109,7 +109,7 @@ fn from_serde(e: &serde_norway::Error, text: &str, origin: Origin<'_>) -> Diagno
 /// diagnostics count line feeds only (as `file:line` and the other checks do),
 /// so a stray CR would move every later YAML error down a line, even past the
 /// end of the file. Converts a parser position to a line-feed position.
-fn line_feed_position(text: &str, line: usize, col: usize) -> (usize, usize) {
+pub fn line_feed_position(text: &str, line: usize, col: usize) -> (usize, usize) {
     if !text.contains('\r') {
         return (line, col);
     }

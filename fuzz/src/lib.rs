@@ -210,6 +210,33 @@ static THEME: OnceLock<Mutex<theme::Theme>> = OnceLock::new();
 const THEME_SCRIPTS: usize = 1;
 
 /// The folder holding `themes/default`: the repository root.
+/// A `site.yaml`: parsing and validating it (`config::parse`) never panics;
+/// every error points at a line of the file; a configuration that is
+/// accepted has kinds with plain folders, a known hub, and a base URL the
+/// generator can link with.
+pub fn site_yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match config::parse(text) {
+        Err(diagnostics) => {
+            let lines = text.lines().count() + 1;
+            for d in diagnostics.iter() {
+                assert!(d.location.line >= 1 && d.location.line <= lines, "{d} is outside the file's {lines} lines");
+                assert!(d.location.col >= 1, "{d} has column 0");
+            }
+        }
+        Ok(config) => {
+            for kind in &config.kinds {
+                assert!(kind.folder.is_empty() || kind.folder.split('/').all(slug::is_slug), "kind folder `{}`", kind.folder);
+            }
+            assert!(config.hub.is_none_or(|h| h.0 < config.kinds.len()), "hub out of range");
+            assert!(config::check_base_url(&config.base_url).is_ok(), "base URL `{}` accepted", config.base_url);
+            for name in [&config.language, &config.theme] {
+                assert!(!name.contains(['/', '\\', '.']), "`{name}` is a path");
+            }
+        }
+    }
+}
+
 fn theme_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     [here, here.parent().unwrap_or(here)]

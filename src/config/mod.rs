@@ -298,13 +298,13 @@ pub fn parse(text: &str) -> Result<Config, Diagnostics> {
     // The limits first (size, depth, aliases), then serde on the same text,
     // so that its errors carry their own line and column.
     yaml::parse(text, Limits::CONFIG, yaml::Origin { path: CONFIG_FILE, first_line: 1 })?;
-    let raw: raw::RawConfig = serde_norway::from_str(text).map_err(|e| serde_error(&e))?;
+    let raw: raw::RawConfig = serde_norway::from_str(text).map_err(|e| serde_error(&e, text))?;
     resolve::Resolver { text, types: &raw.types, diagnostics: Diagnostics::new() }.resolve_config(&raw)
 }
 
 /// A serde error at its own place, with its own message.
-fn serde_error(e: &serde_norway::Error) -> Diagnostic {
-    let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+fn serde_error(e: &serde_norway::Error, text: &str) -> Diagnostic {
+    let (line, col) = e.location().map_or((1, 1), |l| yaml::line_feed_position(text, l.line(), l.column()));
     let text = e.to_string();
     let message = text.split(" at line ").next().unwrap_or(&text).to_string();
     Diagnostic::error(Location::new(CONFIG_FILE, line, col), message)

@@ -98,3 +98,10 @@ fn a_body_too_costly_to_parse_is_refused_at_once_with_what_to_do() {
         assert!(start.elapsed() < std::time::Duration::from_secs(5), "took {:?}", start.elapsed());
     }
 }
+
+#[test]
+fn a_stray_carriage_return_in_site_yaml_does_not_move_its_error_down() {
+    let site = SiteTest::new().file("site.yaml", "title: T\r\r\r\r\r\rnope: 1\nkinds: {}\n");
+    let run = site.run(&["check"]).failed();
+    assert!(run.stderr.contains("error: site.yaml:1:"), "the file has 2 lines: {}", run.stderr);
+}
