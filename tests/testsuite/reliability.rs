@@ -636,6 +636,27 @@ fn thousands_of_mutated_content_files_break_no_promise() {
     eprintln!("{inputs} random inputs in {:?}", start.elapsed());
 }
 
+#[test]
+fn thousands_of_mutated_site_yaml_files_break_no_promise() {
+    let seeds: Vec<Vec<u8>> = ["site.yaml", "examples/knowledge-base/site.yaml", "fuzz/corpus/site_yaml/lone-carriage-returns"]
+        .iter()
+        .map(|rel| std::fs::read(Path::new(REPO).join(rel)).expect("read a site.yaml"))
+        .collect();
+    let mut random = Rng(0x5173_7a41);
+    for round in 0..2_000 {
+        let mut input = seeds[random.index(seeds.len())].clone();
+        let other = &seeds[random.index(seeds.len())];
+        for _ in 0..1 + random.below(4) {
+            input = mutate(&mut random, &input, other);
+        }
+        if std::panic::catch_unwind(|| fuzz_checks::site_yaml(&input)).is_err() {
+            let replay = std::env::temp_dir().join(format!("ledestjerne-random-site-{round}.yaml"));
+            let _ = std::fs::File::create(&replay).and_then(|mut f| f.write_all(&input));
+            panic!("round {round} broke a promise; the input is in {}", replay.display());
+        }
+    }
+}
+
 // ---------- settings that would put script or foreign files into the site ----------
 
 #[test]
