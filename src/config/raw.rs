@@ -55,6 +55,8 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Ordered<T> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// Required: missing, it is reported with the other problems.
+    #[serde(default)]
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -72,6 +74,8 @@ pub struct RawConfig {
     pub sources: BTreeMap<String, String>,
     #[serde(default)]
     pub types: Ordered<RawType>,
+    /// Required: missing, it is reported with the other problems.
+    #[serde(default)]
     pub kinds: Ordered<RawKind>,
     pub hub: Option<String>,
 }

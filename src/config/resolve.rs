@@ -43,6 +43,14 @@ impl Resolver<'_> {
 
     /// The base URL, and the language and theme, which name files and so must be plain names.
     fn check_settings(&mut self, raw: &RawConfig) {
+        if raw.title.trim().is_empty() {
+            let help = "add `title: \"The name of the site\"`: it heads every page";
+            self.error_at("title:", "the site has no title".into(), help);
+        }
+        if raw.kinds.0.is_empty() {
+            let help = "add `kinds:` with at least one kind, e.g. `page: { folder: \"\", fields: { title: { type: string, required: true } } }`; `ledestjerne init` writes a working site.yaml";
+            self.error_at("kinds:", "the site declares no kinds of pages".into(), help);
+        }
         if let Err((message, help)) = super::check_base_url(&raw.base_url) {
             self.error("base_url", message, &help);
         }

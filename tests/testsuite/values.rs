@@ -105,3 +105,11 @@ fn a_stray_carriage_return_in_site_yaml_does_not_move_its_error_down() {
     let run = site.run(&["check"]).failed();
     assert!(run.stderr.contains("error: site.yaml:1:"), "the file has 2 lines: {}", run.stderr);
 }
+
+#[test]
+fn a_site_yaml_without_title_and_kinds_names_both_at_once() {
+    let site = SiteTest::new().file("site.yaml", "description: Et site\n");
+    let run = site.run(&["check"]).failed();
+    assert!(run.stderr.contains("the site has no title") && run.stderr.contains("the site declares no kinds of pages"), "{}", run.stderr);
+    assert!(run.stderr.contains("check failed with 2 errors"), "{}", run.stderr);
+}
