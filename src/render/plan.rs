@@ -11,7 +11,7 @@ use super::theme::StaticFile;
 use super::view::{facet_path, print_path, search_path};
 use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::Page;
+use crate::content::{Alias, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,16 +33,20 @@ struct Origin {
     /// How the message names it.
     what: String,
     /// Where the diagnostic goes.
-    at: String,
+    at: Location,
 }
 
 impl Origin {
     fn generated(what: impl Into<String>) -> Self {
-        Origin { what: what.into(), at: CONFIG_FILE.into() }
+        Origin { what: what.into(), at: Location::new(CONFIG_FILE, 1, 1) }
     }
 
     fn file(path: &str) -> Self {
-        Origin { what: format!("`{path}`"), at: path.into() }
+        Origin { what: format!("`{path}`"), at: Location::new(path, 1, 1) }
+    }
+
+    fn alias(page: &Page, alias: &Alias) -> Self {
+        Origin { what: format!("the redirect of `{}` (an alias of `{}`)", alias.url, page.path), at: alias.location.clone() }
     }
 }
 
@@ -58,6 +62,9 @@ pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Dia
             StaticFile::Builtin(_) => Origin::generated(format!("the built-in theme's `{rel}`")),
         };
         planned.push((rel.clone(), origin));
+    }
+    for page in pages {
+        planned.extend(page.aliases.iter().map(|a| (format!("{}index.html", a.url), Origin::alias(page, a))));
     }
     let mut diagnostics = Diagnostics::new();
     let mut exact: BTreeMap<String, Origin> = BTreeMap::new();
@@ -117,24 +124,24 @@ fn reserved(path: &str) -> Option<String> {
 }
 
 fn unportable(path: &str, origin: &Origin, problem: &str) -> Diagnostic {
-    Diagnostic::error(Location::new(&origin.at, 1, 1), format!("{} would be written to `{path}`, but {problem}", origin.what))
+    Diagnostic::error(origin.at.clone(), format!("{} would be written to `{path}`, but {problem}", origin.what))
         .with_help("rename the file (or set a different `id:`): the site must be publishable from any system and host")
 }
 
 fn clash(path: &str, first: &Origin, second: &Origin) -> Diagnostic {
-    let (generated, file) = if first.at == CONFIG_FILE { (first, second) } else { (second, first) };
-    let message = if generated.at == CONFIG_FILE && file.at != CONFIG_FILE {
+    let (generated, file) = if first.at.path == CONFIG_FILE { (first, second) } else { (second, first) };
+    let message = if generated.at.path == CONFIG_FILE && file.at.path != CONFIG_FILE {
         format!("{} would be written to `{path}`, where {} goes", file.what, generated.what)
     } else {
         format!("{} and {} would both be written to `{path}`", first.what, second.what)
     };
-    Diagnostic::error(Location::new(&second.at, 1, 1), message)
+    Diagnostic::error(second.at.clone(), message)
         .with_help("rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost")
 }
 
 fn case_clash(first_path: &str, first: &Origin, path: &str, origin: &Origin) -> Diagnostic {
     Diagnostic::error(
-        Location::new(&origin.at, 1, 1),
+        origin.at.clone(),
         format!("{} would be written to `{path}` and {} to `{first_path}`, which differ only in case", origin.what, first.what),
     )
     .with_help("rename one of them: case-insensitive file systems and hosts (Windows, macOS) would keep only one")

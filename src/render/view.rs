@@ -113,6 +113,17 @@ impl<'a> ViewBuilder<'a> {
         &self.base
     }
 
+    /// The base URL, when it is absolute (`https://…/`): feeds, canonical
+    /// links and sharing tags need one.
+    pub fn absolute_base(&self) -> Option<&'a str> {
+        Some(self.config.base_url.as_str()).filter(|b| b.contains("://"))
+    }
+
+    /// The absolute URL of page `i`, when the base URL is absolute.
+    pub fn absolute_url(&self, i: PageIdx) -> Option<String> {
+        self.absolute_base().map(|base| format!("{base}{}", self.pages[i].url))
+    }
+
     fn kind_of(&self, i: PageIdx) -> &'a Kind {
         &self.config.kinds[self.pages[i].kind]
     }
@@ -304,6 +315,7 @@ impl<'a> ViewBuilder<'a> {
             summary: self.plain_summary(page, kind),
             tags,
             color: page.value(kind, Role::Color).map(FieldValue::plain),
+            draft: page.draft,
         }
     }
 

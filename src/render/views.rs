@@ -28,6 +28,8 @@ pub struct LinkView {
     pub tags: Vec<String>,
     /// The page's colour, if it has one.
     pub color: Option<String>,
+    /// Whether the page is a draft (shown only by `build --drafts` and `serve`).
+    pub draft: bool,
 }
 
 /// A front-matter value, rendered for display.

@@ -1,6 +1,6 @@
 //! The page writer: typed views through the theme's Tera templates into
 //! files — pages, listings per kind and facet value, the special pages, the
-//! print page in parts, and `sitemap.xml`. Each file goes to the caller's
+//! print page in parts, and `sitemap.xml` and the redirects. Each file goes to the caller's
 //! [`Sink`] as soon as it is rendered; pages and listings render side by side.
 //! Failed renders come back as [`TemplateFailure`]s, for the caller to report
 //! once all are in.
@@ -168,6 +168,7 @@ impl<'a> Writer<'a> {
         let mut failures = self.listings(&|_| true, sink);
         failures.extend(self.specials(sink));
         self.sitemap(sink);
+        super::redirects::write(self.views, sink);
         failures
     }
 }

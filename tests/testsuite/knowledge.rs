@@ -1,0 +1,139 @@
+//! What a knowledge site needs beyond pages: drafts, redirects at old
+//! addresses, feeds and sharing tags. Each test builds a small site and
+//! asserts on what a reader or an editor sees.
+
+use crate::support::SiteTest;
+
+fn actor() -> &'static str {
+    "title: Borgere\nchapter: \"5.4\""
+}
+
+fn case(title: &str, extra: &str) -> String {
+    format!("title: {title}\nsummary: Kort om {title}.\nactors: [borgere]\nsector: kommune\n{extra}")
+}
+
+/// An actor, a published case and a draft case that refers to the actor.
+fn site_with_draft() -> SiteTest {
+    SiteTest::new()
+        .page("aktoerer", "borgere", actor(), "Tekst.\n")
+        .page("cases", "offentlig", &case("Offentlig case", ""), "Om casen.\n")
+        .page("cases", "hemmelig", &case("Hemmelig case", "draft: true"), "Endnu ikke klar.\n")
+}
+
+#[track_caller]
+fn assert_says(stderr: &str, needle: &str) {
+    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+}
+
+mod drafts {
+    use super::*;
+
+    #[test]
+    fn a_draft_is_left_out_of_the_page_listings_backlinks_sitemap_print_and_search() {
+        let run = site_with_draft().build().ok();
+        assert!(!run.out.join("cases/hemmelig/index.html").exists());
+        assert!(run.out.join("cases/offentlig/index.html").exists());
+        assert!(!run.html("cases/").contains("Hemmelig case"));
+        assert!(!run.html("cases/sektor/kommune/").contains("Hemmelig case"));
+        assert!(!run.main_html("aktoerer/borgere/").contains("Hemmelig case"));
+        assert!(!run.html("sitemap.xml").contains("hemmelig"));
+        assert!(!run.html("print/").contains("Hemmelig case"));
+        let index = crate::support::files_under(&run.out.join("pagefind"));
+        assert!(index.keys().any(|k| k.ends_with(".pf_fragment")), "the search index has fragments");
+        assert!(run.stderr.contains("built 3 pages"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn build_with_drafts_shows_them_marked_as_drafts() {
+        let run = site_with_draft().build_with(&["--drafts"]).ok();
+        let page = run.main_html("cases/hemmelig/");
+        assert!(page.contains(r#"<p class="draft-marker">Kladde</p>"#), "{page}");
+        assert!(run.html("cases/").contains(r#"Hemmelig case</a> <span class="draft-marker">Kladde</span>"#));
+        assert!(!run.main_html("cases/offentlig/").contains("draft-marker"));
+        assert!(run.main_html("aktoerer/borgere/").contains("Hemmelig case"));
+    }
+
+    #[test]
+    fn a_published_page_that_links_to_a_draft_is_an_error_with_its_place_in_build_and_check() {
+        let site = site_with_draft().page("cases", "peger", &case("Peger", ""), "Se [[hemmelig]] for mere.\n");
+        for command in [&["build"][..], &["check"]] {
+            let run = site.run(command).failed();
+            assert_says(
+                &run.stderr,
+                "error: content/cases/peger.md:7:4: `hemmelig` is a draft: `build` leaves it out, so this link would break",
+            );
+            assert_says(&run.stderr, "help: publish it (remove `draft: true` from content/cases/hemmelig.md)");
+        }
+        site.build_with(&["--drafts"]).ok();
+    }
+
+    #[test]
+    fn a_reference_field_to_a_draft_is_an_error_too_but_a_draft_may_refer_to_a_draft() {
+        let site = site_with_draft()
+            .page("personer", "anna", "name: Anna\ndraft: true", "")
+            .page("cases", "kontakt", &case("Kontakt", "contact: anna"), "")
+            .page("cases", "kladde-kontakt", &case("Kladde med kontakt", "contact: anna\ndraft: true"), "");
+        let run = site.build().failed();
+        assert_says(&run.stderr, "error: content/cases/kontakt.md:6:10: `anna` is a draft");
+        assert!(!run.stderr.contains("kladde-kontakt.md"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn draft_must_be_true_or_false() {
+        let site = SiteTest::new().page("aktoerer", "borgere", &format!("{}\ndraft: ja", actor()), "");
+        let run = site.build().failed();
+        assert_says(&run.stderr, "error: content/aktoerer/borgere.md:4:8: field `draft`");
+    }
+}
+
+mod aliases {
+    use super::*;
+
+    #[test]
+    fn each_alias_is_a_redirect_page_to_the_page() {
+        let site = SiteTest::new().page("aktoerer", "borgere", &format!("{}\naliases: [borger, /gammel/sti/]", actor()), "");
+        let run = site.build_with(&["--base-url", "https://kursus.example.org/ki/"]).ok();
+        for old in ["aktoerer/borger/", "gammel/sti/"] {
+            let html = run.html(old);
+            let to = "https://kursus.example.org/ki/aktoerer/borgere/";
+            assert!(html.contains(&format!(r#"<meta http-equiv="refresh" content="0; url={to}">"#)), "{html}");
+            assert!(html.contains(&format!(r#"<link rel="canonical" href="{to}">"#)), "{html}");
+            assert!(html.contains(&format!(r#"Siden er flyttet til <a href="{to}">Borgere</a>"#)), "{html}");
+        }
+        assert!(!run.html("sitemap.xml").contains("borger/"));
+    }
+
+    #[test]
+    fn an_alias_at_the_address_of_a_page_or_a_generated_page_is_an_error_in_check() {
+        let site = SiteTest::new().page("aktoerer", "borgere", &format!("{}\naliases:\n  - virksomheder\n  - /cases/", actor()), "").page(
+            "aktoerer",
+            "virksomheder",
+            "title: Virksomheder\nchapter: \"5.3\"",
+            "",
+        );
+        let run = site.run(&["check"]).failed();
+        assert_says(
+            &run.stderr,
+            "error: content/aktoerer/borgere.md:5:5: `content/aktoerer/virksomheder.md` and the redirect of `aktoerer/virksomheder/`",
+        );
+        assert_says(
+            &run.stderr,
+            "error: content/aktoerer/borgere.md:6:5: the redirect of `cases/` (an alias of `content/aktoerer/borgere.md`) would be written to `cases/index.html`, where the list of Cases goes",
+        );
+    }
+
+    #[test]
+    fn an_alias_that_is_not_an_address_is_an_error() {
+        let site = SiteTest::new().page("aktoerer", "borgere", &format!("{}\naliases: [Gamle Borgere]", actor()), "");
+        let run = site.build().failed();
+        assert_says(&run.stderr, "error: content/aktoerer/borgere.md:4:11: alias `Gamle Borgere` is neither an id nor a path of slugs");
+    }
+}
+
+#[test]
+fn a_kind_may_not_declare_a_built_in_field() {
+    let site_yaml =
+        "title: T\nkinds:\n  page:\n    folder: \"\"\n    fields:\n      title: { type: string }\n      draft: { type: bool }\n";
+    let run = SiteTest::new().file("site.yaml", site_yaml).run(&["check"]).failed();
+    assert_says(&run.stderr, "error: site.yaml:7:7: kind `page` declares the field `draft`, which every page has built in");
+}
