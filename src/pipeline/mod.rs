@@ -97,6 +97,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
             diagnostics.extend(crate::render::plan::check(&options.root, &config, &pages, &theme));
+            diagnostics.extend(crate::render::feeds::check(&config, &pages));
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }

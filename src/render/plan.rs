@@ -110,6 +110,7 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
         }
     }
     files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
+    files.extend(super::feeds::planned(config, pages).into_iter().map(|f| (f.path, Origin::generated("an Atom feed"))));
     files
 }
 

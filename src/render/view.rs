@@ -159,6 +159,18 @@ impl<'a> ViewBuilder<'a> {
             source: self.source(page, kind),
             chart: chart(page, kind, self.numbers),
             path: page.path.clone(),
+            image: self.image(page, kind),
+        }
+    }
+
+    /// The absolute address of the page's image (role `image`): a URL as
+    /// written, a path from the site's root after the base URL.
+    fn image(&self, page: &Page, kind: &Kind) -> Option<String> {
+        let base = self.absolute_base()?;
+        match page.value(kind, Role::Image)? {
+            FieldValue::Url(url) => Some(url.clone()),
+            FieldValue::Str(path) => Some(format!("{base}{}", path.trim_start_matches('/'))),
+            _ => None,
         }
     }
 
@@ -405,6 +417,7 @@ impl<'a> ViewBuilder<'a> {
             description: self.config.description.clone(),
             base: self.base.clone(),
             base_url: self.config.base_url.clone(),
+            origin: self.absolute_base().map(|b| b[..b.len() - self.base.len()].to_string()),
             lang: self.config.language.clone(),
             hub_map: self.hub_map(&hubs),
             hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
@@ -414,6 +427,7 @@ impl<'a> ViewBuilder<'a> {
             print_url: format!("{}{}", self.base, self.print_path(0)),
             sections: self.sections(),
             ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
+            feeds: super::feeds::links(self),
         }
     }
 

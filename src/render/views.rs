@@ -165,6 +165,9 @@ pub struct PageView {
     pub chart: Option<ChartView>,
     /// Source path of the page, relative to the site root.
     pub path: String,
+    /// The absolute address of the page's image (role `image`), for link
+    /// previews; only with an absolute `base_url`.
+    pub image: Option<String>,
 }
 
 /// A navigation entry.
@@ -221,6 +224,9 @@ pub struct SiteView {
     pub base: String,
     /// Full base URL, for canonical links and the sitemap.
     pub base_url: String,
+    /// Scheme and host of an absolute `base_url` (`https://x.github.io`),
+    /// for canonical and sharing tags; `None` when the base URL is a path.
+    pub origin: Option<String>,
     /// Language code.
     pub lang: String,
     /// Hub pages (actor chapters) in order; empty when `site.yaml` declares no `hub:`.
@@ -239,6 +245,19 @@ pub struct SiteView {
     pub ui: BTreeMap<String, String>,
     /// Actor map SVG (safe), empty when there are no hubs.
     pub hub_map: String,
+    /// The Atom feeds, the whole site's first; empty without an absolute `base_url`.
+    pub feeds: Vec<FeedLink>,
+}
+
+/// An Atom feed, for `<link rel="alternate">` in `<head>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    /// The feed's title.
+    pub title: String,
+    /// URL including the base path.
+    pub url: String,
+    /// The kind it is the feed of; `None` for the whole site's.
+    pub kind: Option<String>,
 }
 
 /// A value of a facet field with its listing page.

@@ -169,6 +169,7 @@ impl<'a> Writer<'a> {
         failures.extend(self.specials(sink));
         self.sitemap(sink);
         super::redirects::write(self.views, sink);
+        super::feeds::write(self.views, sink);
         failures
     }
 }

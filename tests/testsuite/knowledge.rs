@@ -137,3 +137,143 @@ fn a_kind_may_not_declare_a_built_in_field() {
     let run = SiteTest::new().file("site.yaml", site_yaml).run(&["check"]).failed();
     assert_says(&run.stderr, "error: site.yaml:7:7: kind `page` declares the field `draft`, which every page has built in");
 }
+
+/// A site with a kind of dated news and undated notes.
+fn news_site() -> SiteTest {
+    let site_yaml = r#"title: "Nyt & noter"
+description: "Et site med nyheder."
+base_url: "/"
+language: da
+kinds:
+  page:
+    folder: ""
+    fields:
+      title: { type: string, required: true }
+  news:
+    folder: nyt
+    plural: Nyheder
+    sort: -published
+    fields:
+      title: { type: string, required: true }
+      summary: { type: text }
+      published: { type: date }
+      image: { type: string }
+  note:
+    folder: noter
+    fields:
+      title: { type: string, required: true }
+"#;
+    SiteTest::new()
+        .file("site.yaml", site_yaml)
+        .page(
+            "nyt",
+            "foraar",
+            "title: Forår <i>nu</i>\nsummary: Det er forår & sol.\npublished: 2019-03-20\nimage: /billeder/sol.jpg",
+            "Tekst.\n",
+        )
+        .page("nyt", "vinter", "title: Vinter\npublished: 2018-12-21", "Tekst.\n")
+        .page("nyt", "udateret", "title: Udateret", "Tekst.\n")
+        .page("noter", "note", "title: En note", "Tekst.\n")
+}
+
+mod feeds {
+    use super::*;
+
+    const BASE: &str = "https://eksempel.dk/site/";
+
+    #[test]
+    fn a_kind_with_a_date_field_and_the_site_get_atom_feeds_with_absolute_links() {
+        let run = news_site().build_with(&["--base-url", BASE]).ok();
+        let feed = run.html("nyt/atom.xml");
+        assert!(
+            feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"da\">")
+        );
+        assert!(feed.contains("<title>Nyt &amp; noter: Nyheder</title>"), "{feed}");
+        assert!(feed.contains(r#"<link rel="self" type="application/atom+xml" href="https://eksempel.dk/site/nyt/atom.xml"/>"#));
+        assert!(feed.contains("<updated>2019-03-20T00:00:00Z</updated>"));
+        let spring = feed.find("<id>https://eksempel.dk/site/nyt/foraar/</id>").expect("the newest entry");
+        let winter = feed.find("<id>https://eksempel.dk/site/nyt/vinter/</id>").expect("the older entry");
+        assert!(spring < winter, "newest first");
+        assert!(feed.contains("<title>Forår &lt;i&gt;nu&lt;/i&gt;</title>"));
+        assert!(feed.contains("<summary>Det er forår &amp; sol.</summary>"));
+        assert!(!feed.contains("udateret"), "a page without a date is no entry");
+        assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+        let site_feed = run.html("atom.xml");
+        assert!(site_feed.contains("<id>https://eksempel.dk/site/</id>") && site_feed.contains("nyt/vinter/"));
+        assert!(!run.out.join("noter/atom.xml").exists(), "a kind without a date field has no feed");
+    }
+
+    #[test]
+    fn the_feeds_are_linked_from_head_and_the_site_feed_from_the_footer() {
+        let run = news_site().build_with(&["--base-url", BASE]).ok();
+        let site_link =
+            r#"<link rel="alternate" type="application/atom+xml" title="Nyt &amp; noter" href="https://eksempel.dk/site/atom.xml">"#;
+        let news_link = r#"<link rel="alternate" type="application/atom+xml" title="Nyt &amp; noter: Nyheder" href="https://eksempel.dk/site/nyt/atom.xml">"#;
+        for page in ["nyt/vinter/", "nyt/"] {
+            let html = run.html(page);
+            assert!(html.contains(site_link) && html.contains(news_link), "{html}");
+        }
+        let note = run.html("noter/note/");
+        assert!(note.contains(site_link) && !note.contains(news_link));
+        assert!(note.contains(r#" · <a href="/site/atom.xml">Nyhedsfeed</a></p>"#));
+    }
+
+    #[test]
+    fn without_an_absolute_base_url_there_is_no_feed_and_one_warning_says_how_to_get_one() {
+        let run = news_site().build().ok();
+        assert!(!run.out.join("atom.xml").exists() && !run.out.join("nyt/atom.xml").exists());
+        assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+        assert_says(&run.stderr, "warning: site.yaml:1:1: no Atom feeds written for `news`: `base_url` is not an absolute address");
+        assert_says(
+            &run.stderr,
+            "help: feeds need full addresses: set `base_url: https://…/` in site.yaml, or build with `--base-url https://…/`",
+        );
+        assert!(!run.html("nyt/vinter/").contains("application/atom+xml"));
+    }
+
+    #[test]
+    fn a_page_at_the_address_of_a_feed_is_an_error_in_check() {
+        let site_yaml = std::fs::read_to_string(news_site().root().join("site.yaml")).expect("site.yaml");
+        let site = news_site()
+            .file("site.yaml", site_yaml.replace("base_url: \"/\"", &format!("base_url: \"{BASE}\"")))
+            .file("static/nyt/atom.xml", "<feed/>");
+        let run = site.run(&["check"]).failed();
+        assert_says(&run.stderr, "`static/nyt/atom.xml` would be written to `nyt/atom.xml`, where an Atom feed goes");
+    }
+}
+
+mod sharing {
+    use super::*;
+
+    #[test]
+    fn pages_have_canonical_opengraph_and_twitter_tags_with_an_absolute_base_url() {
+        let run = news_site().build_with(&["--base-url", "https://eksempel.dk/site/"]).ok();
+        let html = run.html("nyt/foraar/");
+        for tag in [
+            r#"<link rel="canonical" href="https://eksempel.dk/site/nyt/foraar/">"#,
+            r#"<meta property="og:type" content="article">"#,
+            r#"<meta property="og:site_name" content="Nyt &amp; noter">"#,
+            r#"<meta property="og:title" content="Forår &lt;i&gt;nu&lt;/i&gt;">"#,
+            r#"<meta property="og:url" content="https://eksempel.dk/site/nyt/foraar/">"#,
+            r#"<meta property="og:description" content="Det er forår &amp; sol.">"#,
+            r#"<meta property="og:image" content="https://eksempel.dk/site/billeder/sol.jpg">"#,
+            r#"<meta name="twitter:card" content="summary_large_image">"#,
+            r#"<meta name="twitter:image" content="https://eksempel.dk/site/billeder/sol.jpg">"#,
+        ] {
+            assert!(html.contains(tag), "missing {tag} in:\n{html}");
+        }
+        let listing = run.html("nyt/");
+        assert!(
+            listing.contains(r#"<meta property="og:title" content="Nyheder">"#)
+                && listing.contains(r#"<meta name="twitter:card" content="summary">"#)
+        );
+        assert!(run.html("").contains(r#"<meta property="og:type" content="website">"#));
+    }
+
+    #[test]
+    fn without_an_absolute_base_url_pages_have_no_sharing_tags() {
+        let run = news_site().build().ok();
+        let html = run.html("nyt/foraar/");
+        assert!(!html.contains("og:") && !html.contains("twitter:") && !html.contains("rel=\"canonical\""), "{html}");
+    }
+}
