@@ -122,3 +122,33 @@ test('no page loads anything from another host', () => {
   walk(out);
   assert.deepEqual(offenders, []);
 });
+
+test("the English example's Atom feeds parse as XML in the Atom namespace, with absolute links", async () => {
+  const page = await browser.newPage();
+  for (const feed of ['atom.xml', 'articles/atom.xml']) {
+    const xml = fs.readFileSync(path.join(exampleOut, feed), 'utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const atom = 'http://www.w3.org/2005/Atom';
+      const root = doc.documentElement;
+      return {
+        error: doc.getElementsByTagName('parsererror').length > 0,
+        namespace: root.namespaceURI,
+        name: root.localName,
+        entries: doc.getElementsByTagNameNS(atom, 'entry').length,
+        addresses: [...doc.getElementsByTagNameNS(atom, 'link')].map((l) => l.getAttribute('href'))
+          .concat([...doc.getElementsByTagNameNS(atom, 'id')].map((i) => i.textContent)),
+      };
+    }, xml);
+    assert.equal(parsed.error, false, `${feed} is well-formed XML`);
+    assert.equal(parsed.namespace, 'http://www.w3.org/2005/Atom');
+    assert.equal(parsed.name, 'feed');
+    assert.ok(parsed.entries > 0, `${feed} has entries`);
+    for (const address of parsed.addresses) assert.match(address, /^https:\/\/example\.org\//, `${feed}: ${address}`);
+  }
+  await page.goto(`${exampleServer.url}articles/`);
+  const feeds = await page.$$eval('head link[type="application/atom+xml"]', (links) => links.map((l) => l.href));
+  assert.deepEqual(feeds, ['https://example.org/atom.xml', 'https://example.org/articles/atom.xml']);
+  assert.equal(await page.getAttribute('head meta[property="og:site_name"]', 'content'), 'Static Sites Handbook');
+  await page.close();
+});

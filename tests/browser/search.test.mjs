@@ -102,7 +102,7 @@ test('the filter selects are built from the index and reflect the URL', async ()
   await page.waitForSelector('#search-filters select[name="Type"]');
   assert.equal(await page.$eval('#search-filters select[name="Type"]', (s) => s.value), 'Case');
   const names = await page.$$eval('#search-filters select', (s) => s.map((e) => e.name));
-  for (const name of ['Type', 'Aktør', 'Innovationstype', 'Sektor']) assert.ok(names.includes(name), `${name} in ${names}`);
+  for (const name of ['Type', 'Aktørkapitel', 'Innovationstype', 'Sektor']) assert.ok(names.includes(name), `${name} in ${names}`);
   await page.close();
 });
 
