@@ -8,7 +8,7 @@
 
 use super::Theme;
 use super::theme::StaticFile;
-use super::view::{facet_path, print_path, search_path};
+use super::view::{facet_path, hub_print_path, print_path, search_path};
 use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Alias, Page};
@@ -107,6 +107,10 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
     if templates.has("print.html") {
         for k in 0..pages.len().div_ceil(PRINT_PART_PAGES).max(1) {
             files.push((format!("{}index.html", print_path(&theme.ui, k)), Origin::generated("the print page")));
+        }
+        for page in pages.iter().filter(|p| Some(p.kind) == config.hub) {
+            let what = format!("the print page of `{}`", page.id);
+            files.push((format!("{}index.html", hub_print_path(&theme.ui, &page.url)), Origin::generated(what)));
         }
     }
     files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));

@@ -42,6 +42,12 @@ pub fn print_path(ui: &Ui, k: usize) -> String {
     if k == 0 { format!("{folder}/") } else { format!("{folder}/{}/", k + 1) }
 }
 
+/// Site-relative folder of the print page of the hub page at `url`: the
+/// page's own folder with the print folder in it (`aktoerer/borgere/print/`).
+pub fn hub_print_path(ui: &Ui, url: &str) -> String {
+    format!("{url}{}", print_path(ui, 0))
+}
+
 /// Builds the views of one site.
 pub struct ViewBuilder<'a> {
     config: &'a Config,
@@ -80,6 +86,11 @@ impl<'a> ViewBuilder<'a> {
     /// The listing order.
     pub fn order(&self) -> &'a Order {
         self.order
+    }
+
+    /// The UI strings.
+    pub fn ui_strings(&self) -> &'a Ui {
+        self.ui
     }
 
     /// The UI string `key`, or `fallback`.
@@ -160,6 +171,7 @@ impl<'a> ViewBuilder<'a> {
             chart: chart(page, kind, self.numbers),
             path: page.path.clone(),
             image: self.image(page, kind),
+            print_url: (Some(page.kind) == self.config.hub).then(|| format!("{}{}", self.base, hub_print_path(self.ui, &page.url))),
         }
     }
 

@@ -168,6 +168,8 @@ pub struct PageView {
     /// The absolute address of the page's image (role `image`), for link
     /// previews; only with an absolute `base_url`.
     pub image: Option<String>,
+    /// For hub pages: the print page of the hub with the pages that refer to it.
+    pub print_url: Option<String>,
 }
 
 /// A navigation entry.

@@ -60,7 +60,7 @@ const pages = [
   '', 'aktoerer/borgere/', 'cases/ungecenter-broenderslev/', 'eksperter/ekspert-fonde/',
   'litteratur/torfing-oplaeg/', 'personer/jacob-torfing/', 'begreber/samskabelse/', 'vaerktoejer/opi-guiden/',
   'figurer/figur-5-3/', 'haandbogen/kapitel-3-samarbejde/', 'om-kurset/', 'cases/', 'aktoerer/',
-  'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'findes-ikke/',
+  'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'aktoerer/borgere/print/', 'findes-ikke/',
   'kursusdagen/refleksionsark/', 'kursusdagen/laesninger-cases-og-raad/', 'kursusdagen/torfings-ledelsesmodel/',
   'litteratur/bason-saet-borgeren-i-spil-kap-1-2/', 'cases/form/eksempel/',
 ];
@@ -68,7 +68,7 @@ const pages = [
 // One page of every kind of the English example, plus listings, facets and the special pages.
 const examplePages = [
   '', 'articles/typed-front-matter/', 'glossary/build/', 'authors/ada-park/', 'topics/building/', 'articles/',
-  'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'not-there/',
+  'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'topics/building/print/', 'not-there/',
 ];
 
 for (const scheme of ['light', 'dark']) {

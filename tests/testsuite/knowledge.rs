@@ -277,3 +277,43 @@ mod sharing {
         assert!(!html.contains("og:") && !html.contains("twitter:") && !html.contains("rel=\"canonical\""), "{html}");
     }
 }
+
+mod hub_print {
+    use super::*;
+
+    fn site() -> SiteTest {
+        SiteTest::new()
+            .page("aktoerer", "borgere", actor(), "## Om borgerne\n\nTekst om borgere.\n")
+            .page("aktoerer", "fonde", "title: Fonde\nchapter: \"5.7\"", "Tekst om fonde.\n")
+            .page("cases", "b-case", &case("B-case", ""), "Om B.\n")
+            .page("cases", "a-case", &case("A-case", ""), "Om A, som [[fonde]] ikke har med at gøre.\n")
+            .page("cases", "fonde-case", "title: Fondecase\nactors: [fonde]\nsector: stat", "Om fonde.\n")
+    }
+
+    #[test]
+    fn each_hub_has_a_print_page_with_its_pages_in_listing_order_and_a_contents_list() {
+        let run = site().build().ok();
+        let print = run.main_html("aktoerer/borgere/print/");
+        assert!(print.contains("<h1>Borgere</h1>"), "{print}");
+        let order: Vec<usize> =
+            [r##"<a href="#p-borgere">Borgere</a>"##, r##"<a href="#p-a-case">A-case</a>"##, r##"<a href="#p-b-case">B-case</a>"##]
+                .iter()
+                .map(|entry| print.find(entry).unwrap_or_else(|| panic!("{entry} in the contents of:\n{print}")))
+                .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "the hub first, then its pages in listing order");
+        for id in ["borgere", "a-case", "b-case"] {
+            assert!(print.contains(&format!(r#"<article class="print-page" id="p-{id}">"#)), "{id}");
+        }
+        assert!(!print.contains("Fondecase"), "a case of another hub is not in it");
+        assert!(run.main_html("aktoerer/fonde/print/").contains("Fondecase"));
+        assert!(!run.main_html("aktoerer/fonde/print/").contains("A-case"), "a link in the text does not make a page the hub's");
+        assert!(run.html("aktoerer/borgere/print/").contains("<title>Borgere – Printudgave – Testkursus</title>"));
+    }
+
+    #[test]
+    fn the_hub_page_links_to_its_print_page_and_other_pages_do_not() {
+        let run = site().build().ok();
+        assert!(run.main_html("aktoerer/borgere/").contains(r#"<p class="print-link"><a href="/aktoerer/borgere/print/">"#));
+        assert!(!run.main_html("cases/a-case/").contains("print-link"));
+    }
+}
