@@ -34,19 +34,21 @@ struct Origin {
     what: String,
     /// Where the diagnostic goes.
     at: Location,
+    /// Whether it is the redirect of a page's alias.
+    alias: bool,
 }
 
 impl Origin {
     fn generated(what: impl Into<String>) -> Self {
-        Origin { what: what.into(), at: Location::new(CONFIG_FILE, 1, 1) }
+        Origin { what: what.into(), at: Location::new(CONFIG_FILE, 1, 1), alias: false }
     }
 
     fn file(path: &str) -> Self {
-        Origin { what: format!("`{path}`"), at: Location::new(path, 1, 1) }
+        Origin { what: format!("`{path}`"), at: Location::new(path, 1, 1), alias: false }
     }
 
     fn alias(page: &Page, alias: &Alias) -> Self {
-        Origin { what: format!("the redirect of `{}` (an alias of `{}`)", alias.url, page.path), at: alias.location.clone() }
+        Origin { what: format!("the redirect of `{}` (an alias of `{}`)", alias.url, page.path), at: alias.location.clone(), alias: true }
     }
 }
 
@@ -140,8 +142,12 @@ fn clash(path: &str, first: &Origin, second: &Origin) -> Diagnostic {
     } else {
         format!("{} and {} would both be written to `{path}`", first.what, second.what)
     };
-    Diagnostic::error(second.at.clone(), message)
-        .with_help("rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost")
+    let help = if first.alias || second.alias {
+        "remove or change the alias: an old address may not be the address of another file"
+    } else {
+        "rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost"
+    };
+    Diagnostic::error(second.at.clone(), message).with_help(help)
 }
 
 fn case_clash(first_path: &str, first: &Origin, path: &str, origin: &Origin) -> Diagnostic {
