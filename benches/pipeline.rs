@@ -151,7 +151,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render_pages", |b| {
         b.iter(|| pipeline::with_writer(&f.site, &mut theme, &order, |writer, _| pipeline::write_pages(writer, &files::discard).len()))
     });
-    let options = Options { root: f.root.clone(), base_url: None };
+    let options = Options { root: f.root.clone(), base_url: None, drafts: false };
     group.bench_function("build_without_search", |b| {
         b.iter(|| pipeline::build_without_search(&options, &files::discard).map(|r| r.pages).unwrap_or_else(|d| fail("build", &d)))
     });

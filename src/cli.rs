@@ -47,6 +47,9 @@ pub struct BuildArgs {
     /// Leave out the search index: a faster build for previews, without working search.
     #[arg(long)]
     pub no_search: bool,
+    /// Build the pages marked `draft: true` too, each marked as a draft.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Output format of `check`.

@@ -138,7 +138,10 @@ impl Graph {
         let mut edges = BTreeSet::new();
         let mut diagnostics = FileDiagnostics::new(&page.path);
         for (name, value) in &page.fields {
-            value.for_each_ref(&mut |r| match self.check_ref(&r.id, r.kind.as_deref(), pages, config) {
+            value.for_each_ref(&mut |r| match self
+                .check_ref(&r.id, r.kind.as_deref(), pages, config)
+                .and_then(|t| published(page, t, pages, config))
+            {
                 Ok(target) => {
                     edges.insert(Edge { page: target, via: Via::Field(name.clone()) });
                 }
@@ -233,8 +236,15 @@ impl Graph {
         {
             return Err(Fault::NoAnchor { target: idx, anchor, headings: &self.scans[idx].headings });
         }
+        published(page, idx, pages, config)?;
         Ok((idx != i).then_some(idx))
     }
+}
+
+/// `target`, unless it is a draft that the published page `from` would
+/// point at in a build that leaves drafts out (the link would break).
+fn published<'a>(from: &Page, target: PageIdx, pages: &[Page], config: &Config) -> Result<PageIdx, Fault<'a>> {
+    if pages[target].draft && !from.draft && !config.show_drafts { Err(Fault::Draft { target }) } else { Ok(target) }
 }
 
 /// Why a reference or link does not resolve; put into words only when reported.
@@ -253,6 +263,8 @@ enum Fault<'a> {
     NotAPage { path: &'a str },
     /// The target page has no heading with the anchor.
     NoAnchor { target: PageIdx, anchor: &'a str, headings: &'a [markdown::Heading] },
+    /// A published page refers to a draft, which `build` leaves out.
+    Draft { target: PageIdx },
 }
 
 impl Fault<'_> {
@@ -303,6 +315,10 @@ impl Fault<'_> {
                 };
                 (format!("broken link: `{}` has no heading `#{anchor}`", pages[target].id), help)
             }
+            Fault::Draft { target } => (
+                format!("`{}` is a draft: `build` leaves it out, so this link would break", pages[target].id),
+                format!("publish it (remove `draft: true` from {}), or remove the link until it is published", pages[target].path),
+            ),
         }
     }
 }

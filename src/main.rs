@@ -53,7 +53,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         eprintln!("error: --base-url: {message}\n  help: {help}");
         return ExitCode::FAILURE;
     }
-    let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone() };
+    let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone(), drafts: args.drafts };
     let staging = match output::Staging::begin(&out) {
         Ok(staging) => staging,
         Err(e) => {
@@ -101,7 +101,7 @@ fn print_kept(kept: &output::Kept, out: &std::path::Path) {
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = pipeline::check(&Options { root: root.to_path_buf(), base_url: None });
+    let result = pipeline::check(&Options { root: root.to_path_buf(), base_url: None, drafts: false });
     let (diagnostics, ok) = match &result {
         Ok(warnings) => (warnings, true),
         Err(errors) => (errors, false),

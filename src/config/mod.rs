@@ -22,6 +22,15 @@ use std::path::Path;
 /// File name of the site configuration, relative to the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// Built-in front-matter field of every kind that overrides the page id.
+pub const ID_KEY: &str = "id";
+/// Built-in front-matter field of every kind: `draft: true` leaves the page out of `build`.
+pub const DRAFT_KEY: &str = "draft";
+/// Built-in front-matter field of every kind: the page's old addresses, redirected to it.
+pub const ALIASES_KEY: &str = "aliases";
+/// The built-in fields, which no kind may declare.
+pub const BUILT_IN_FIELDS: [&str; 3] = [ID_KEY, DRAFT_KEY, ALIASES_KEY];
+
 /// A validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -45,6 +54,9 @@ pub struct Config {
     pub hub: Option<KindIdx>,
     /// Search index options.
     pub search: SearchConfig,
+    /// Whether draft pages are built (`build --drafts`, `serve`); not a
+    /// key of `site.yaml` but a choice of the command.
+    pub show_drafts: bool,
 }
 
 /// Search options from `site.yaml`.

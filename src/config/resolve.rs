@@ -38,6 +38,7 @@ impl Resolver<'_> {
             kinds,
             hub,
             search: raw.search.clone(),
+            show_drafts: false,
         })
     }
 
@@ -242,6 +243,10 @@ impl Resolver<'_> {
             );
         }
         self.check_sort(kind);
+        for def in kind.fields.iter().filter(|d| super::BUILT_IN_FIELDS.contains(&d.name.as_str())) {
+            let message = format!("kind `{}` declares the field `{}`, which every page has built in", kind.name, def.name);
+            self.error(&def.name, message, "rename the field: `id`, `draft` and `aliases` are built-in fields of every kind");
+        }
         super::for_each_ref(&kind.fields, &mut |target| {
             if !names.contains(&target) {
                 self.error(

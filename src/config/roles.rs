@@ -29,11 +29,14 @@ pub enum Role {
     ChartUnit,
     /// A figure's number, shown before its title where it is embedded.
     Number,
+    /// An image of the page, shown in link previews when the page is shared.
+    Image,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [Role::Summary, Role::Color, Role::Source, Role::Chart, Role::ChartSeries, Role::ChartUnit, Role::Number];
+    pub const ALL: [Role; 8] =
+        [Role::Summary, Role::Color, Role::Source, Role::Chart, Role::ChartSeries, Role::ChartUnit, Role::Number, Role::Image];
 
     /// The name written after `role:` in `site.yaml`.
     pub fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Role {
             Role::ChartSeries => "chart_series",
             Role::ChartUnit => "chart_unit",
             Role::Number => "number",
+            Role::Image => "image",
         }
     }
 
@@ -67,6 +71,7 @@ impl Role {
             Role::Chart => "a list of objects with `label` and `value` or `values`",
             Role::ChartSeries => "a list of strings",
             Role::ChartUnit | Role::Number => "`string`",
+            Role::Image => "`url` or `string` (a path in the site)",
         }
     }
 
@@ -79,7 +84,7 @@ impl Role {
                 matches!(&**of, FieldType::Object(f) if has(f, "label") && (has(f, "value") || has(f, "values")))
             }
             (Role::ChartSeries, FieldType::List { of, .. }) => matches!(**of, FieldType::String),
-            (Role::ChartUnit | Role::Number, FieldType::String) => true,
+            (Role::ChartUnit | Role::Number | Role::Image, FieldType::String) | (Role::Image, FieldType::Url) => true,
             _ => false,
         }
     }

@@ -76,6 +76,20 @@ pub struct Page {
     pub body: String,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+    /// Whether the page is a draft (`draft: true`): left out of `build`
+    /// unless drafts are asked for.
+    pub draft: bool,
+    /// The page's old addresses (`aliases:`), each redirected to its URL.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old address of a page, from its `aliases:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alias {
+    /// Site-relative URL path of the old address (`cases/gammel-id/`).
+    pub url: String,
+    /// Where the alias is written.
+    pub location: Location,
 }
 
 /// A typed front-matter value.
@@ -221,6 +235,7 @@ pub fn parse_page(file: &discover::SourceFile, text: &str, config: &Config, diag
     }
     let title = fields.values.get(&kind.title_field).map(FieldValue::plain).unwrap_or_else(|| id.clone());
     let url = page_url(&kind.folder, &id);
+    let aliases = fields.aliases.into_iter().filter_map(|(written, at)| alias(&kind.folder, &written, at, diagnostics)).collect();
     Some(Page {
         id,
         kind: file.kind,
@@ -230,7 +245,28 @@ pub fn parse_page(file: &discover::SourceFile, text: &str, config: &Config, diag
         fields: fields.values,
         body: split.body.to_string(),
         body_line: split.body_line,
+        draft: fields.draft,
+        aliases,
     })
+}
+
+/// The alias `written` of a page in `folder`: an old id (`gammel-id`, in
+/// the page's folder) or a path from the site's root (`/gammel/sti/`).
+fn alias(folder: &str, written: &str, location: Location, diagnostics: &mut Diagnostics) -> Option<Alias> {
+    let url = match written.strip_prefix('/') {
+        Some(path) => {
+            let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            (!segments.is_empty() && segments.iter().all(|s| crate::slug::is_slug(s))).then(|| format!("{}/", segments.join("/")))
+        }
+        None => crate::slug::is_slug(written).then(|| page_url(folder, written)),
+    };
+    if url.is_none() {
+        let help =
+            format!("write an old id such as `{}`, or a path from the site's root such as `/old/path/`", crate::slug::slugify(written));
+        diagnostics
+            .push(Diagnostic::error(location.clone(), format!("alias `{written}` is neither an id nor a path of slugs")).with_help(help));
+    }
+    url.map(|url| Alias { url, location })
 }
 
 /// URL path of a page of a kind in `folder` with `id`.

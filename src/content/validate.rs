@@ -7,14 +7,11 @@
 
 use super::frontmatter::Split;
 use super::{FieldValue, Reference, Text};
-use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, enum_list};
+use crate::config::{ALIASES_KEY, Config, DRAFT_KEY, EnumValue, FieldDef, FieldType, ID_KEY, Kind, enum_list};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest};
 use crate::yaml::{self, Limits};
 use serde_norway::Value;
 use std::collections::{BTreeMap, HashMap};
-
-/// Reserved front-matter key that overrides the page id.
-pub const ID_KEY: &str = "id";
 
 /// Validated front matter.
 #[derive(Debug, Default)]
@@ -23,6 +20,10 @@ pub struct Validated {
     pub id: Option<String>,
     /// Typed values by field name.
     pub values: BTreeMap<String, FieldValue>,
+    /// Whether `draft: true` is set.
+    pub draft: bool,
+    /// The `aliases` as written, with where each is written.
+    pub aliases: Vec<(String, Location)>,
 }
 
 /// Validates the front matter of `split` against `kind`; `None` when it cannot be read at all.
@@ -59,6 +60,10 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
         let (line, col) = key_lines.get(key).map_or((1, 1), |&line| (line, 1));
         if key == ID_KEY {
             out.id = ctx.id(value, line, diagnostics);
+            continue;
+        }
+        if key == DRAFT_KEY || key == ALIASES_KEY {
+            ctx.built_in(key, value, line, &mut out, diagnostics);
             continue;
         }
         let Some(def) = kind.field(key) else {
@@ -187,6 +192,23 @@ impl Ctx<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// Reads the built-in field `key` (`draft` or `aliases`) into `out`.
+    fn built_in(&self, key: &str, value: &Value, line: usize, out: &mut Validated, diagnostics: &mut Diagnostics) {
+        if key == DRAFT_KEY {
+            out.draft = matches!(self.convert(&FieldType::Bool, value, key, line, diagnostics), Some(FieldValue::Bool(true)));
+            return;
+        }
+        let ty = FieldType::List { of: Box::new(FieldType::String), min: 0, max: None };
+        let Some(FieldValue::List(items)) = self.convert(&ty, value, key, line, diagnostics) else { return };
+        let mut cursor = line;
+        for item in items {
+            let written = item.plain();
+            let location = self.find(cursor, &written);
+            cursor = location.line + 1 - self.first_line;
+            out.aliases.push((written, location));
         }
     }
 

@@ -46,6 +46,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Overrides `base_url` from `site.yaml`.
     pub base_url: Option<String>,
+    /// Whether draft pages are built too (`build --drafts`, `serve`).
+    pub drafts: bool,
 }
 
 /// The site's content, validated and linked.
@@ -86,13 +88,16 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     if let Some(base) = &options.base_url {
         config.base_url = config::normalise_base_url(base);
     }
+    config.show_drafts = options.drafts;
     let (pages, mut diagnostics) = content::load(&options.root, &config);
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     diagnostics.extend(graph_diagnostics);
+    let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
     match theme::load(&options.root, &config) {
         Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
             diagnostics.extend(crate::render::plan::check(&options.root, &config, &pages, &theme));
+            diagnostics.extend(crate::render::feeds::check(&config, &pages));
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }
@@ -104,6 +109,18 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             Err(diagnostics)
         }
     }
+}
+
+/// The pages without the drafts, unless drafts are built, and their graph.
+/// The drafts were linked first, so that a published page referring to one
+/// is reported (in `Graph::build`) rather than a plain broken link.
+fn leave_out_drafts(mut pages: Vec<Page>, graph: Graph, config: &Config) -> (Vec<Page>, Graph) {
+    if config.show_drafts || !pages.iter().any(|p| p.draft) {
+        return (pages, graph);
+    }
+    pages.retain(|p| !p.draft);
+    let (graph, _) = Graph::build(&pages, config);
+    (pages, graph)
 }
 
 /// Stage 2: the views of `site` in listing `order`; sets the templates'

@@ -6,14 +6,16 @@
 //! the Tera templates, static files and UI strings, over the default theme
 //! [`embedded`] in the binary; [`write`] runs the views
 //! through the templates into files — pages, listings, special pages, the
-//! print page and the sitemap; [`plan`] knows the path of every file before
+//! print page, the sitemap, the Atom [`feeds`] and the [`redirects`] at pages' old addresses; [`plan`] knows the path of every file before
 //! it is rendered, and checks them. [`charts`] draws figures and the hub map as
 //! inline SVG.
 
 pub mod charts;
 pub mod embedded;
+pub mod feeds;
 pub mod order;
 pub mod plan;
+pub mod redirects;
 pub mod theme;
 pub mod values;
 pub mod view;

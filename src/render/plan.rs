@@ -8,10 +8,10 @@
 
 use super::Theme;
 use super::theme::StaticFile;
-use super::view::{facet_path, print_path, search_path};
+use super::view::{facet_path, hub_print_path, print_path, search_path};
 use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::Page;
+use crate::content::{Alias, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,16 +33,22 @@ struct Origin {
     /// How the message names it.
     what: String,
     /// Where the diagnostic goes.
-    at: String,
+    at: Location,
+    /// Whether it is the redirect of a page's alias.
+    alias: bool,
 }
 
 impl Origin {
     fn generated(what: impl Into<String>) -> Self {
-        Origin { what: what.into(), at: CONFIG_FILE.into() }
+        Origin { what: what.into(), at: Location::new(CONFIG_FILE, 1, 1), alias: false }
     }
 
     fn file(path: &str) -> Self {
-        Origin { what: format!("`{path}`"), at: path.into() }
+        Origin { what: format!("`{path}`"), at: Location::new(path, 1, 1), alias: false }
+    }
+
+    fn alias(page: &Page, alias: &Alias) -> Self {
+        Origin { what: format!("the redirect of `{}` (an alias of `{}`)", alias.url, page.path), at: alias.location.clone(), alias: true }
     }
 }
 
@@ -58,6 +64,9 @@ pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Dia
             StaticFile::Builtin(_) => Origin::generated(format!("the built-in theme's `{rel}`")),
         };
         planned.push((rel.clone(), origin));
+    }
+    for page in pages {
+        planned.extend(page.aliases.iter().map(|a| (format!("{}index.html", a.url), Origin::alias(page, a))));
     }
     let mut diagnostics = Diagnostics::new();
     let mut exact: BTreeMap<String, Origin> = BTreeMap::new();
@@ -101,8 +110,13 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
         for k in 0..pages.len().div_ceil(PRINT_PART_PAGES).max(1) {
             files.push((format!("{}index.html", print_path(&theme.ui, k)), Origin::generated("the print page")));
         }
+        for page in pages.iter().filter(|p| Some(p.kind) == config.hub) {
+            let what = format!("the print page of `{}`", page.id);
+            files.push((format!("{}index.html", hub_print_path(&theme.ui, &page.url)), Origin::generated(what)));
+        }
     }
     files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
+    files.extend(super::feeds::planned(config, pages).into_iter().map(|f| (f.path, Origin::generated("an Atom feed"))));
     files
 }
 
@@ -117,24 +131,28 @@ fn reserved(path: &str) -> Option<String> {
 }
 
 fn unportable(path: &str, origin: &Origin, problem: &str) -> Diagnostic {
-    Diagnostic::error(Location::new(&origin.at, 1, 1), format!("{} would be written to `{path}`, but {problem}", origin.what))
+    Diagnostic::error(origin.at.clone(), format!("{} would be written to `{path}`, but {problem}", origin.what))
         .with_help("rename the file (or set a different `id:`): the site must be publishable from any system and host")
 }
 
 fn clash(path: &str, first: &Origin, second: &Origin) -> Diagnostic {
-    let (generated, file) = if first.at == CONFIG_FILE { (first, second) } else { (second, first) };
-    let message = if generated.at == CONFIG_FILE && file.at != CONFIG_FILE {
+    let (generated, file) = if first.at.path == CONFIG_FILE { (first, second) } else { (second, first) };
+    let message = if generated.at.path == CONFIG_FILE && file.at.path != CONFIG_FILE {
         format!("{} would be written to `{path}`, where {} goes", file.what, generated.what)
     } else {
         format!("{} and {} would both be written to `{path}`", first.what, second.what)
     };
-    Diagnostic::error(Location::new(&second.at, 1, 1), message)
-        .with_help("rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost")
+    let help = if first.alias || second.alias {
+        "remove or change the alias: an old address may not be the address of another file"
+    } else {
+        "rename one of them (a page: rename the file or set a different `id:`); otherwise one would be lost"
+    };
+    Diagnostic::error(second.at.clone(), message).with_help(help)
 }
 
 fn case_clash(first_path: &str, first: &Origin, path: &str, origin: &Origin) -> Diagnostic {
     Diagnostic::error(
-        Location::new(&origin.at, 1, 1),
+        origin.at.clone(),
         format!("{} would be written to `{path}` and {} to `{first_path}`, which differ only in case", origin.what, first.what),
     )
     .with_help("rename one of them: case-insensitive file systems and hosts (Windows, macOS) would keep only one")

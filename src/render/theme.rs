@@ -12,7 +12,7 @@
 
 use super::embedded;
 use super::view::Ui;
-use super::views::{PrintPartView, PrintView, SiteView};
+use super::views::{LinkView, PrintPartView, PrintView, SiteView};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::tree::{ReadError, Site};
@@ -82,17 +82,28 @@ impl Templates {
         self.render_context(template, &tera::Context::new(), page)
     }
 
-    /// Renders one part of the print page.
-    pub fn render_print(&self, pages: &[PrintView], parts: &[PrintPartView], path: &str) -> Result<String, TemplateFailure> {
+    /// Renders one print page: a part of the whole site's, or a hub's.
+    pub fn render_print(&self, print: &PrintContext<'_>, path: &str) -> Result<String, TemplateFailure> {
         let mut ctx = tera::Context::new();
-        ctx.insert("pages", pages);
-        ctx.insert("parts", parts);
+        ctx.insert("pages", print.pages);
+        ctx.insert("parts", print.parts);
+        ctx.insert("hub", &print.hub);
         self.render_context("print.html", &ctx, path)
     }
 
     fn render_context(&self, template: &str, ctx: &tera::Context, page: &str) -> Result<String, TemplateFailure> {
         self.tera.render(template, ctx).map_err(|e| failure(&e, &self.files, template, page))
     }
+}
+
+/// What `print.html` gets besides `site`.
+pub struct PrintContext<'a> {
+    /// The pages, in order.
+    pub pages: &'a [PrintView],
+    /// The parts of the whole site's print page (empty for a hub's).
+    pub parts: &'a [PrintPartView],
+    /// The hub whose print page this is; `None` for the whole site's.
+    pub hub: Option<LinkView>,
 }
 
 /// A Tera error as a failure placed in the template file it points into,

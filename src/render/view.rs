@@ -42,6 +42,12 @@ pub fn print_path(ui: &Ui, k: usize) -> String {
     if k == 0 { format!("{folder}/") } else { format!("{folder}/{}/", k + 1) }
 }
 
+/// Site-relative folder of the print page of the hub page at `url`: the
+/// page's own folder with the print folder in it (`aktoerer/borgere/print/`).
+pub fn hub_print_path(ui: &Ui, url: &str) -> String {
+    format!("{url}{}", print_path(ui, 0))
+}
+
 /// Builds the views of one site.
 pub struct ViewBuilder<'a> {
     config: &'a Config,
@@ -82,6 +88,11 @@ impl<'a> ViewBuilder<'a> {
         self.order
     }
 
+    /// The UI strings.
+    pub fn ui_strings(&self) -> &'a Ui {
+        self.ui
+    }
+
     /// The UI string `key`, or `fallback`.
     pub fn ui(&self, key: &str, fallback: &str) -> String {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
@@ -111,6 +122,17 @@ impl<'a> ViewBuilder<'a> {
     /// The path part of the base URL (`/`, `/kursus/`).
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The base URL, when it is absolute (`https://…/`): feeds, canonical
+    /// links and sharing tags need one.
+    pub fn absolute_base(&self) -> Option<&'a str> {
+        Some(self.config.base_url.as_str()).filter(|b| b.contains("://"))
+    }
+
+    /// The absolute URL of page `i`, when the base URL is absolute.
+    pub fn absolute_url(&self, i: PageIdx) -> Option<String> {
+        self.absolute_base().map(|base| format!("{base}{}", self.pages[i].url))
     }
 
     fn kind_of(&self, i: PageIdx) -> &'a Kind {
@@ -148,6 +170,19 @@ impl<'a> ViewBuilder<'a> {
             source: self.source(page, kind),
             chart: chart(page, kind, self.numbers),
             path: page.path.clone(),
+            image: self.image(page, kind),
+            print_url: (Some(page.kind) == self.config.hub).then(|| format!("{}{}", self.base, hub_print_path(self.ui, &page.url))),
+        }
+    }
+
+    /// The absolute address of the page's image (role `image`): a URL as
+    /// written, a path from the site's root after the base URL.
+    fn image(&self, page: &Page, kind: &Kind) -> Option<String> {
+        let base = self.absolute_base()?;
+        match page.value(kind, Role::Image)? {
+            FieldValue::Url(url) => Some(url.clone()),
+            FieldValue::Str(path) => Some(format!("{base}{}", path.trim_start_matches('/'))),
+            _ => None,
         }
     }
 
@@ -304,6 +339,7 @@ impl<'a> ViewBuilder<'a> {
             summary: self.plain_summary(page, kind),
             tags,
             color: page.value(kind, Role::Color).map(FieldValue::plain),
+            draft: page.draft,
         }
     }
 
@@ -393,6 +429,7 @@ impl<'a> ViewBuilder<'a> {
             description: self.config.description.clone(),
             base: self.base.clone(),
             base_url: self.config.base_url.clone(),
+            origin: self.absolute_base().map(|b| b[..b.len() - self.base.len()].to_string()),
             lang: self.config.language.clone(),
             hub_map: self.hub_map(&hubs),
             hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
@@ -402,6 +439,7 @@ impl<'a> ViewBuilder<'a> {
             print_url: format!("{}{}", self.base, self.print_path(0)),
             sections: self.sections(),
             ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
+            feeds: super::feeds::links(self),
         }
     }
 

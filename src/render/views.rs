@@ -28,6 +28,8 @@ pub struct LinkView {
     pub tags: Vec<String>,
     /// The page's colour, if it has one.
     pub color: Option<String>,
+    /// Whether the page is a draft (shown only by `build --drafts` and `serve`).
+    pub draft: bool,
 }
 
 /// A front-matter value, rendered for display.
@@ -163,6 +165,11 @@ pub struct PageView {
     pub chart: Option<ChartView>,
     /// Source path of the page, relative to the site root.
     pub path: String,
+    /// The absolute address of the page's image (role `image`), for link
+    /// previews; only with an absolute `base_url`.
+    pub image: Option<String>,
+    /// For hub pages: the print page of the hub with the pages that refer to it.
+    pub print_url: Option<String>,
 }
 
 /// A navigation entry.
@@ -219,6 +226,9 @@ pub struct SiteView {
     pub base: String,
     /// Full base URL, for canonical links and the sitemap.
     pub base_url: String,
+    /// Scheme and host of an absolute `base_url` (`https://x.github.io`),
+    /// for canonical and sharing tags; `None` when the base URL is a path.
+    pub origin: Option<String>,
     /// Language code.
     pub lang: String,
     /// Hub pages (actor chapters) in order; empty when `site.yaml` declares no `hub:`.
@@ -237,6 +247,19 @@ pub struct SiteView {
     pub ui: BTreeMap<String, String>,
     /// Actor map SVG (safe), empty when there are no hubs.
     pub hub_map: String,
+    /// The Atom feeds, the whole site's first; empty without an absolute `base_url`.
+    pub feeds: Vec<FeedLink>,
+}
+
+/// An Atom feed, for `<link rel="alternate">` in `<head>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    /// The feed's title.
+    pub title: String,
+    /// URL including the base path.
+    pub url: String,
+    /// The kind it is the feed of; `None` for the whole site's.
+    pub kind: Option<String>,
 }
 
 /// A value of a facet field with its listing page.

@@ -1,22 +1,29 @@
 //! The page writer: typed views through the theme's Tera templates into
 //! files — pages, listings per kind and facet value, the special pages, the
-//! print page in parts, and `sitemap.xml`. Each file goes to the caller's
+//! print page in parts, and `sitemap.xml` and the redirects. Each file goes to the caller's
 //! [`Sink`] as soon as it is rendered; pages and listings render side by side.
 //! Failed renders come back as [`TemplateFailure`]s, for the caller to report
 //! once all are in.
 
-use super::theme::{TemplateFailure, Templates};
-use super::view::ViewBuilder;
+use super::theme::{PrintContext, TemplateFailure, Templates};
+use super::view::{ViewBuilder, hub_print_path};
 use super::views::{FacetView, PageView, PrintPartView, PrintView};
 use crate::config::{Kind, KindIdx};
 use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 use crate::html::escape;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Pages per part of the print page.
 pub const PRINT_PART_PAGES: usize = 1000;
+
+/// The hub page `h` and the pages that refer to it in a field, in listing order.
+fn hub_members(views: &ViewBuilder<'_>, h: PageIdx) -> Vec<PageIdx> {
+    let referring: BTreeSet<PageIdx> =
+        views.graph().incoming[h].iter().filter(|e| matches!(e.via, crate::graph::Via::Field(_))).map(|e| e.page).collect();
+    std::iter::once(h).chain(views.order().all().filter(|i| referring.contains(i))).collect()
+}
 
 /// Renders the views of one site through its templates.
 pub struct Writer<'a> {
@@ -141,7 +148,26 @@ impl<'a> Writer<'a> {
                 let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.views.print_view(i)).collect();
                 let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
                 let path = format!("{}index.html", self.views.print_path(k));
-                let rendered = self.templates.render_print(&pages, &parts, &path);
+                let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &parts, hub: None }, &path);
+                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+            })
+            .chain(self.hub_prints(sink))
+            .collect()
+    }
+
+    /// Renders the print page of each hub: the hub page, then the pages that
+    /// refer to it in a field (a chapter's cases, advice and figures), in
+    /// listing order.
+    fn hub_prints(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let views = self.views;
+        let Some(hub) = views.config().hub else { return Vec::new() };
+        let hubs: Vec<PageIdx> = views.order().of_kind(hub).to_vec();
+        hubs.par_iter()
+            .filter_map(|&h| {
+                let members = hub_members(views, h);
+                let pages: Vec<PrintView> = members.iter().map(|&i| views.print_view(i)).collect();
+                let path = format!("{}index.html", hub_print_path(views.ui_strings(), &views.pages()[h].url));
+                let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &[], hub: Some(views.link(h)) }, &path);
                 rendered.map(|html| sink(OutputFile::text(path, html))).err()
             })
             .collect()
@@ -168,6 +194,8 @@ impl<'a> Writer<'a> {
         let mut failures = self.listings(&|_| true, sink);
         failures.extend(self.specials(sink));
         self.sitemap(sink);
+        super::redirects::write(self.views, sink);
+        super::feeds::write(self.views, sink);
         failures
     }
 }

@@ -60,7 +60,7 @@ const pages = [
   '', 'aktoerer/borgere/', 'cases/ungecenter-broenderslev/', 'eksperter/ekspert-fonde/',
   'litteratur/torfing-oplaeg/', 'personer/jacob-torfing/', 'begreber/samskabelse/', 'vaerktoejer/opi-guiden/',
   'figurer/figur-5-3/', 'haandbogen/kapitel-3-samarbejde/', 'om-kurset/', 'cases/', 'aktoerer/',
-  'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'findes-ikke/',
+  'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'aktoerer/borgere/print/', 'findes-ikke/',
   'kursusdagen/refleksionsark/', 'kursusdagen/laesninger-cases-og-raad/', 'kursusdagen/torfings-ledelsesmodel/',
   'litteratur/bason-saet-borgeren-i-spil-kap-1-2/', 'cases/form/eksempel/',
 ];
@@ -68,7 +68,7 @@ const pages = [
 // One page of every kind of the English example, plus listings, facets and the special pages.
 const examplePages = [
   '', 'articles/typed-front-matter/', 'glossary/build/', 'authors/ada-park/', 'topics/building/', 'articles/',
-  'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'not-there/',
+  'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'topics/building/print/', 'not-there/',
 ];
 
 for (const scheme of ['light', 'dark']) {
@@ -121,4 +121,34 @@ test('no page loads anything from another host', () => {
   };
   walk(out);
   assert.deepEqual(offenders, []);
+});
+
+test("the English example's Atom feeds parse as XML in the Atom namespace, with absolute links", async () => {
+  const page = await browser.newPage();
+  for (const feed of ['atom.xml', 'articles/atom.xml']) {
+    const xml = fs.readFileSync(path.join(exampleOut, feed), 'utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const atom = 'http://www.w3.org/2005/Atom';
+      const root = doc.documentElement;
+      return {
+        error: doc.getElementsByTagName('parsererror').length > 0,
+        namespace: root.namespaceURI,
+        name: root.localName,
+        entries: doc.getElementsByTagNameNS(atom, 'entry').length,
+        addresses: [...doc.getElementsByTagNameNS(atom, 'link')].map((l) => l.getAttribute('href'))
+          .concat([...doc.getElementsByTagNameNS(atom, 'id')].map((i) => i.textContent)),
+      };
+    }, xml);
+    assert.equal(parsed.error, false, `${feed} is well-formed XML`);
+    assert.equal(parsed.namespace, 'http://www.w3.org/2005/Atom');
+    assert.equal(parsed.name, 'feed');
+    assert.ok(parsed.entries > 0, `${feed} has entries`);
+    for (const address of parsed.addresses) assert.match(address, /^https:\/\/example\.org\//, `${feed}: ${address}`);
+  }
+  await page.goto(`${exampleServer.url}articles/`);
+  const feeds = await page.$$eval('head link[type="application/atom+xml"]', (links) => links.map((l) => l.href));
+  assert.deepEqual(feeds, ['https://example.org/atom.xml', 'https://example.org/articles/atom.xml']);
+  assert.equal(await page.getAttribute('head meta[property="og:site_name"]', 'content'), 'Static Sites Handbook');
+  await page.close();
 });

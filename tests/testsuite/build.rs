@@ -561,7 +561,7 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
     let index_of = |files: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
         files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.clone(), f.bytes.clone())).collect()
     };
-    let options = Options { root: dir.path().to_path_buf(), base_url: None };
+    let options = Options { root: dir.path().to_path_buf(), base_url: None, drafts: false };
     let (built, report) = files::collect(|sink| pipeline::build(&options, sink));
     report.expect("the course builds");
     let beside = index_of(&built);

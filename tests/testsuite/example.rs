@@ -25,6 +25,8 @@ fn the_english_example_builds_without_warnings() {
     assert!(front.contains("<h2 id=\"map-h\">How the topics connect</h2>"), "{front}");
     assert!(front.contains("<title>Map of the topics and how they connect</title>"), "{front}");
     assert!(run.out.join("search/index.html").is_file() && !run.out.join("soeg").exists());
+    let feed = run.html("articles/atom.xml");
+    assert!(feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/articles/atom.xml\"/>"), "{feed}");
 }
 
 #[test]

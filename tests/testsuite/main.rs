@@ -15,6 +15,7 @@ mod editorial;
 mod example;
 mod incremental;
 mod init;
+mod knowledge;
 mod new;
 mod reliability;
 mod schema;

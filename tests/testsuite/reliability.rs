@@ -339,7 +339,7 @@ fn hostile_text_in_every_kind_of_field_stays_text() {
         .page("personer", "p", &format!("name: {a}\nrole: {b}\norganisation: {c}"), "")
         .page("personer", "q", &format!("name: {d}\nrole: {c}\norganisation: {a}"), "")
         .page("cases", "x", &case, "")
-        .page("begreber", "y", &format!("title: {c}\naliases: [{a}, {b}]"), "")
+        .page("begreber", "y", &format!("title: {c}\nsynonyms: [{a}, {b}]"), "")
         .build()
         .ok();
     let mut pages = 0;

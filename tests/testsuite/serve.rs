@@ -279,3 +279,18 @@ fn huge_and_malformed_requests_leave_the_server_up() {
     drop(idle);
     assert!(server.log().contains("serving http://"), "{}", server.log());
 }
+
+/// `serve` shows drafts, marked as such, and a page may link to one there:
+/// the link breaks only in `build`, which leaves drafts out.
+#[test]
+fn serve_shows_drafts_with_a_marker() {
+    let site = site();
+    site.write("content/noter/kladde.md", &note("Halvfærdig note", "draft: true\n", "Ikke klar."));
+    site.write("content/noter/anden.md", &note("Anden note", "", "Se [[kladde]]."));
+    let server = Server::start(&site.root(), free_port());
+    let draft = server.wait_for_page("/noter/kladde/", "Halvfærdig note");
+    assert!(draft.body.contains(r#"<p class="draft-marker">Kladde</p>"#), "{}", draft.body);
+    let listing = server.get("/noter/");
+    assert!(listing.body.contains(r#"Halvfærdig note</a> <span class="draft-marker">Kladde</span>"#), "{}", listing.body);
+    assert!(!server.get("/noter/foerste/").body.contains("draft-marker"));
+}
