@@ -144,7 +144,7 @@ pub fn build(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
         failures.extend(page_failures);
         (failures, indexed)
     });
-    warnings.extend(copy_static(&options.root, &theme, sink));
+    warnings.extend(copy_static(&options.root, &site.config, &theme, sink));
     finish(&site, warnings, failures, search)
 }
 
@@ -158,7 +158,7 @@ pub fn build_without_search(options: &Options, sink: Sink<'_>) -> Result<Report,
         failures.extend(writer.print(sink));
         failures
     });
-    warnings.extend(copy_static(&options.root, &theme, sink));
+    warnings.extend(copy_static(&options.root, &site.config, &theme, sink));
     finish(&site, warnings, failures, Ok(None))
 }
 
@@ -234,8 +234,12 @@ fn index_error(pages: &[Page], e: &search::IndexError) -> Diagnostic {
         .with_help("build with --no-search to get the site without search meanwhile, and report the problem")
 }
 
-/// Stage `copy_static`: the theme's and the site's static files (the site at `root`).
-pub fn copy_static(root: &Path, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
+/// Stage `copy_static`: the theme's and the site's static files (the site
+/// at `root`), and a `robots.txt` unless the site has its own.
+pub fn copy_static(root: &Path, config: &Config, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
+    if !theme.static_files.contains_key(crate::render::plan::ROBOTS) {
+        sink(OutputFile::text(crate::render::plan::ROBOTS, crate::render::plan::robots_txt(config)));
+    }
     let mut diagnostics = Diagnostics::new();
     for (rel, file) in &theme.static_files {
         let path = match file {

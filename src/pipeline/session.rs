@@ -75,7 +75,7 @@ impl Session {
                 failures.extend(writer.site_files(sink));
                 (serde_json::to_string(site_view).unwrap_or_default(), failures)
             });
-            (site_json, failures, copy_static(&options.root, &theme, sink))
+            (site_json, failures, copy_static(&options.root, &site.config, &theme, sink))
         });
         warnings.extend(static_diagnostics);
         let report = finish(&site, warnings, failures, Ok(None))?;

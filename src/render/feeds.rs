@@ -82,16 +82,18 @@ pub fn planned(config: &Config, pages: &[Page]) -> Vec<Feed> {
     feeds
 }
 
-/// A warning when pages have dates but `base_url` is not absolute, so no feed is written.
+/// One warning when `base_url` is not a full address: what needs one (the
+/// sitemap, the feeds of kinds whose pages have dates, canonical and sharing
+/// tags) is left out, and how to get it.
 pub fn check(config: &Config, pages: &[Page]) -> Diagnostics {
     let mut diagnostics = Diagnostics::new();
-    let by_kind = dated(config, pages);
-    if config.base_url.contains("://") || by_kind.is_empty() {
+    if config.base_url.contains("://") {
         return diagnostics;
     }
-    let kinds: Vec<String> = by_kind.iter().map(|(k, _)| format!("`{}`", config.kinds[*k].name)).collect();
-    let message = format!("no Atom feeds written for {}: `base_url` is not an absolute address", kinds.join(", "));
-    let help = "feeds need full addresses: set `base_url: https://…/` in site.yaml, or build with `--base-url https://…/`";
+    let kinds: Vec<String> = dated(config, pages).iter().map(|(k, _)| format!("`{}`", config.kinds[*k].name)).collect();
+    let feeds = if kinds.is_empty() { String::new() } else { format!(", no Atom feeds for {}", kinds.join(", ")) };
+    let message = format!("`base_url` is not a full address, so the site has no sitemap.xml{feeds} and no canonical or sharing tags");
+    let help = "set `base_url: https://example.org/path/` in site.yaml, or build with `--base-url https://…/`, to get them";
     diagnostics.push(Diagnostic::warning(Location::new(CONFIG_FILE, 1, 1), message).with_help(help));
     diagnostics
 }

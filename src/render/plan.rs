@@ -27,6 +27,19 @@ pub fn in_search_index(path: &str) -> bool {
     rest.is_empty() || rest.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The file that tells crawlers what to index; the site's own `static/robots.txt` replaces the generated one.
+pub const ROBOTS: &str = "robots.txt";
+
+/// The generated `robots.txt`: everything may be indexed, and where the
+/// sitemap is when the base URL is a full address.
+pub fn robots_txt(config: &Config) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if config.base_url.contains("://") {
+        text.push_str(&format!("\nSitemap: {}sitemap.xml\n", config.base_url));
+    }
+    text
+}
+
 /// What puts a file at a path, and where to point an editor.
 #[derive(Debug, Clone)]
 struct Origin {
@@ -115,8 +128,13 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
             files.push((format!("{}index.html", hub_print_path(&theme.ui, &page.url)), Origin::generated(what)));
         }
     }
-    files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
+    if config.base_url.contains("://") {
+        files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
+    }
     files.extend(super::feeds::planned(config, pages).into_iter().map(|f| (f.path, Origin::generated("an Atom feed"))));
+    if !theme.static_files.contains_key(ROBOTS) {
+        files.push((ROBOTS.into(), Origin::generated("robots.txt")));
+    }
     files
 }
 

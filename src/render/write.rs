@@ -173,10 +173,14 @@ impl<'a> Writer<'a> {
             .collect()
     }
 
-    /// `sitemap.xml`: every page and listing, with absolute URLs when the base URL has a host.
+    /// `sitemap.xml`: every page and listing, when the base URL is a full address.
     pub fn sitemap(&self, sink: Sink<'_>) {
         let config = self.views.config();
-        let root = if config.base_url.contains("://") { config.base_url.clone() } else { self.views.base().to_string() };
+        // A sitemap holds full addresses only: without them it would be invalid.
+        if !config.base_url.contains("://") {
+            return;
+        }
+        let root = &config.base_url;
         let mut xml =
             String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         let mut urls: Vec<String> = self.views.pages().iter().map(|p| p.url.clone()).collect();

@@ -170,8 +170,10 @@ mod paths {
             &site().file("static/404.html", "<h1>væk</h1>"),
             "error: static/404.html:1:1: `static/404.html` would be written to `404.html`, where the 404 page goes",
         );
+        let yaml = std::fs::read_to_string(site().root().join("site.yaml")).expect("site.yaml");
+        let full = yaml.replace("base_url: \"/\"", "base_url: \"https://example.org/\"");
         both_refuse(
-            &site().file("static/sitemap.xml", "<urlset/>"),
+            &site().file("site.yaml", &full).file("static/sitemap.xml", "<urlset/>"),
             "`static/sitemap.xml` would be written to `sitemap.xml`, where the sitemap goes",
         );
         both_refuse(&site().file("static/pagefind/pagefind.js", "x"), "`pagefind/` is where the search index goes");
@@ -202,5 +204,30 @@ mod paths {
         }
         let run = site.run(&["check"]).failed();
         assert_eq!(run.stderr.matches("is not valid UTF-8").count(), 2, "{}", run.stderr);
+    }
+}
+
+mod crawlers {
+    use super::*;
+
+    #[test]
+    fn the_sitemap_has_full_addresses_or_is_left_out_with_a_warning() {
+        let site = site();
+        let run = site.build().ok();
+        assert!(!run.out.join("sitemap.xml").exists(), "a sitemap of paths would be invalid");
+        assert_says(&run.stderr, "warning: site.yaml:1:1: `base_url` is not a full address, so the site has no sitemap.xml");
+        assert_eq!(std::fs::read_to_string(run.out.join("robots.txt")).expect("robots.txt"), "User-agent: *\nAllow: /\n");
+        let run = site.build_with(&["--base-url", "https://kursus.example.org/coi/"]).ok();
+        let sitemap = std::fs::read_to_string(run.out.join("sitemap.xml")).expect("sitemap.xml");
+        assert!(sitemap.contains("<loc>https://kursus.example.org/coi/aktoerer/borgere/</loc>"), "{sitemap}");
+        assert!(!sitemap.contains("<loc>/"), "{sitemap}");
+        let robots = std::fs::read_to_string(run.out.join("robots.txt")).expect("robots.txt");
+        assert!(robots.ends_with("Sitemap: https://kursus.example.org/coi/sitemap.xml\n"), "{robots}");
+    }
+
+    #[test]
+    fn the_sites_own_robots_txt_wins() {
+        let run = site().file("static/robots.txt", "User-agent: *\nDisallow: /\n").build().ok();
+        assert_eq!(std::fs::read_to_string(run.out.join("robots.txt")).expect("robots.txt"), "User-agent: *\nDisallow: /\n");
     }
 }
