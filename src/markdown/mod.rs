@@ -412,7 +412,8 @@ impl<'e> Rewriter<'_> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.open_images.push(true);
-                out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                let own = (self.resolve)(&LinkTarget::Other(dest_url.to_string())).map(|r| CowStr::from(r.url));
+                out.push(Event::Start(Tag::Image { link_type, dest_url: own.unwrap_or(dest_url), title, id }));
             }
             Event::End(TagEnd::Image) => {
                 let ok = self.open_images.pop().unwrap_or(true);
@@ -427,7 +428,8 @@ impl<'e> Rewriter<'_> {
     fn link(&mut self, link_type: LinkType, dest_url: &str, title: CowStr<'e>, id: CowStr<'e>, out: &mut Vec<Event<'e>>) {
         let target = classify(dest_url, link_type).ok();
         let resolved = target.as_ref().and_then(|t| match t {
-            LinkTarget::Other(url) => Some(Resolved { url: url.clone(), title: String::new(), embed: None }),
+            // An address of the site's own (`/img/x.png`) may get the site's path from the resolver.
+            LinkTarget::Other(url) => (self.resolve)(t).or_else(|| Some(Resolved { url: url.clone(), title: String::new(), embed: None })),
             t => (self.resolve)(t),
         });
         let Some(r) = resolved else {

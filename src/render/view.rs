@@ -231,6 +231,11 @@ impl<'a> ViewBuilder<'a> {
 
     fn resolver(&self, from: &'a Page) -> impl Fn(&LinkTarget) -> Option<Resolved> + '_ {
         move |target: &LinkTarget| {
+            if let LinkTarget::Other(url) = target {
+                // `/img/logo.png` is the site's own: under the site's path, wherever it is published.
+                let path = url.strip_prefix('/').filter(|rest| !rest.starts_with('/'))?;
+                return Some(Resolved { url: format!("{}{path}", self.base), title: String::new(), embed: None });
+            }
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
                 LinkTarget::Page { anchor: Some(a), .. } | LinkTarget::File { anchor: Some(a), .. } | LinkTarget::Anchor(a) => {

@@ -231,3 +231,14 @@ mod crawlers {
         assert_eq!(std::fs::read_to_string(run.out.join("robots.txt")).expect("robots.txt"), "User-agent: *\nDisallow: /\n");
     }
 }
+
+#[test]
+fn addresses_from_the_sites_root_in_markdown_get_the_sites_path() {
+    let body = "![Logo](/img/logo.svg) [Program](/filer/program.pdf) [Ude](https://example.org/x) ![Her](foto.svg)\n";
+    let site = site().file("static/img/logo.svg", "<svg/>").file("static/filer/program.pdf", "%PDF").page("", "om", "title: Om", body);
+    let run = site.build_with(&["--base-url", "https://example.org/kursus/"]).ok();
+    let html = run.main_html("om/");
+    assert!(html.contains(r#"src="/kursus/img/logo.svg""#), "{html}");
+    assert!(html.contains(r#"href="/kursus/filer/program.pdf""#), "{html}");
+    assert!(html.contains(r#"href="https://example.org/x""#) && html.contains(r#"src="foto.svg""#), "{html}");
+}
