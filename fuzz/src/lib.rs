@@ -109,7 +109,7 @@ pub fn front_matter(data: &[u8]) {
     let file = source_file(config, kind, "x");
     let mut diagnostics = Diagnostics::new();
     let page = content::parse_page(&file, &text, config, &mut diagnostics);
-    check_locations(&diagnostics, &text);
+    check_locations(&diagnostics, &text, "x.md");
     if let Some(page) = page {
         check_page(&page, &text);
     }
@@ -172,7 +172,7 @@ pub fn page_pipeline(data: &[u8]) {
     }
     diagnostics.extend(content::discover::check_collisions(&pages));
     let (graph, graph_diagnostics) = Graph::build(&pages, config);
-    check_locations(&graph_diagnostics, &text);
+    check_locations(&graph_diagnostics, &text, "x.md");
     diagnostics.extend(graph_diagnostics);
     let mut theme = THEME
         .get_or_init(|| Mutex::new(theme::load(&theme_root(), config).unwrap_or_else(|d| panic!("the default theme does not load: {d}")).0))
@@ -217,13 +217,7 @@ const THEME_SCRIPTS: usize = 1;
 pub fn site_yaml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match config::parse(text) {
-        Err(diagnostics) => {
-            let lines = text.lines().count() + 1;
-            for d in diagnostics.iter() {
-                assert!(d.location.line >= 1 && d.location.line <= lines, "{d} is outside the file's {lines} lines");
-                assert!(d.location.col >= 1, "{d} has column 0");
-            }
-        }
+        Err(diagnostics) => check_locations(&diagnostics, text, config::CONFIG_FILE),
         Ok(config) => {
             for kind in &config.kinds {
                 assert!(kind.folder.is_empty() || kind.folder.split('/').all(slug::is_slug), "kind folder `{}`", kind.folder);
@@ -261,9 +255,10 @@ fn source_file_at(config: &Config, rel_path: &str) -> SourceFile {
 }
 
 /// Diagnostics about the fuzzed file point at a line of it (or one past its end).
-fn check_locations(diagnostics: &Diagnostics, text: &str) {
+/// Every error about the file whose path ends with `file` points at one of its lines.
+fn check_locations(diagnostics: &Diagnostics, text: &str, file: &str) {
     let lines = text.lines().count() + 1;
-    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error && d.location.path.ends_with("x.md")) {
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error && d.location.path.ends_with(file)) {
         assert!(d.location.line >= 1 && d.location.line <= lines, "{d} is outside the file's {lines} lines");
         assert!(d.location.col >= 1, "{d} has column 0");
     }

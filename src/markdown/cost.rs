@@ -51,16 +51,24 @@ impl Cost {
 /// The cap `source` is over before it is parsed, if any: counting bytes
 /// costs nothing, where parsing would already build the costly tree.
 pub fn precheck(source: &str) -> Option<Cost> {
-    let lines = source.bytes().filter(|&b| b == b'\n').count();
+    let (mut lines, mut cells, mut markup) = (0, 0, 0);
+    for b in source.bytes() {
+        match b {
+            b'\n' => lines += 1,
+            b'|' => cells += 1,
+            b'*' | b'_' | b'~' | b'\\' | b'&' | b'<' | b'>' | b'!' | b'[' | b']' | b'`' | b'\'' | b'"' | b'-' | b'+' | b'.' | b')' => {
+                markup += 1
+            }
+            _ => {}
+        }
+    }
     if lines > MAX_LINES {
-        return Some(Cost::Lines(lines));
+        Some(Cost::Lines(lines))
+    } else if cells > MAX_CELLS {
+        Some(Cost::Cells(cells))
+    } else {
+        (markup > MAX_MARKUP).then_some(Cost::Markup(markup))
     }
-    let cells = source.bytes().filter(|&b| b == b'|').count();
-    if cells > MAX_CELLS {
-        return Some(Cost::Cells(cells));
-    }
-    let markup = source.bytes().filter(|b| b"*_~\\&<>![]`'\"-+.)".contains(b)).count();
-    (markup > MAX_MARKUP).then_some(Cost::Markup(markup))
 }
 
 #[cfg(test)]

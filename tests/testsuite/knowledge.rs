@@ -2,7 +2,7 @@
 //! addresses, feeds and sharing tags. Each test builds a small site and
 //! asserts on what a reader or an editor sees.
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, assert_says};
 
 fn actor() -> &'static str {
     "title: Borgere\nchapter: \"5.4\""
@@ -18,11 +18,6 @@ fn site_with_draft() -> SiteTest {
         .page("aktoerer", "borgere", actor(), "Tekst.\n")
         .page("cases", "offentlig", &case("Offentlig case", ""), "Om casen.\n")
         .page("cases", "hemmelig", &case("Hemmelig case", "draft: true"), "Endnu ikke klar.\n")
-}
-
-#[track_caller]
-fn assert_says(stderr: &str, needle: &str) {
-    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
 }
 
 mod drafts {

@@ -6,7 +6,7 @@
 #[path = "../../fuzz/src/lib.rs"]
 mod fuzz_checks;
 
-use crate::support::{self, REPO, Rng, SiteTest, files_under, fingerprint};
+use crate::support::{self, REPO, Rng, SiteTest, assert_says, files_under, fingerprint};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -28,12 +28,6 @@ fn site() -> SiteTest {
 #[track_caller]
 fn build_error(site: &SiteTest) -> String {
     site.build().failed().stderr
-}
-
-/// Asserts that `stderr` holds `needle`.
-#[track_caller]
-fn assert_says(stderr: &str, needle: &str) {
-    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
 }
 
 /// Runs `ledestjerne --root <root> <args>`, killing it and failing the test

@@ -3,16 +3,11 @@
 //! files that someone else put into the output folder. Each test asserts on
 //! what the user sees: the exit code, the message and the files.
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, assert_says};
 
 fn site() -> SiteTest {
     let actor = "title: Borgere\nchapter: \"1\"";
     SiteTest::new().page("aktoerer", "borgere", actor, "Tekst.\n")
-}
-
-#[track_caller]
-fn assert_says(stderr: &str, needle: &str) {
-    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
 }
 
 #[cfg(unix)]

@@ -211,6 +211,12 @@ impl Run {
     }
 }
 
+/// Asserts that `stderr` holds `needle`, showing all of it when it does not.
+#[track_caller]
+pub fn assert_says(stderr: &str, needle: &str) {
+    assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+}
+
 /// The file a site-relative URL path is served from: `""` → `index.html`, `x/` → `x/index.html`.
 pub fn file_for_url(url_path: &str) -> String {
     let path = url_path.trim_start_matches('/');

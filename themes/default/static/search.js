@@ -38,11 +38,10 @@
     var frag = document.createDocumentFragment();
     var parts = String(excerpt).split(/(<mark>|<\/mark>)/);
     var marked = false;
-    var parser = new DOMParser();
     parts.forEach(function (part) {
       if (part === "<mark>") { marked = true; return; }
       if (part === "</mark>") { marked = false; return; }
-      var text = parser.parseFromString("<!doctype html><body>" + part, "text/html").body.textContent;
+      var text = decoded(part);
       if (!text) return;
       if (marked) {
         var m = document.createElement("mark");
