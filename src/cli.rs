@@ -50,6 +50,10 @@ pub struct BuildArgs {
     /// Build the pages marked `draft: true` too, each marked as a draft.
     #[arg(long)]
     pub drafts: bool,
+    /// Build even when the output folder holds files the last build did not
+    /// write; they are kept in the new output. (A `.git` is always kept.)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Output format of `check`.

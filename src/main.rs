@@ -49,6 +49,9 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Err(code) = refuse_strays(&out, args.force) {
+        return code;
+    }
     if let Some(Err((message, help))) = args.base_url.as_deref().map(ledestjerne::config::check_base_url) {
         eprintln!("error: --base-url: {message}\n  help: {help}");
         return ExitCode::FAILURE;
@@ -79,6 +82,29 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
     }
     eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
     ExitCode::SUCCESS
+}
+
+/// Stops the build when the output folder holds files the last build did
+/// not write, unless `force`: a rebuild would otherwise publish or lose them
+/// without anyone deciding.
+fn refuse_strays(out: &std::path::Path, force: bool) -> Result<(), ExitCode> {
+    let strays = match output::strays(out) {
+        Ok(strays) => strays,
+        Err(e) => {
+            eprintln!("error: cannot read the output folder `{}`: {e}", out.display());
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    if force || strays.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = strays.iter().take(10).map(|p| format!("`{p}`")).collect();
+    if strays.len() > 10 {
+        names.push(format!("and {} more", strays.len() - 10));
+    }
+    eprintln!("error: the output folder `{}` holds files ledestjerne did not write: {}", out.display(), names.join(", "));
+    eprintln!("  help: move them into the site's `static/` folder to publish them with the site, delete them, or build with `--force` to keep them where they are (a `.git` is always kept)");
+    Err(ExitCode::FAILURE)
 }
 
 /// Says which files of the output folder the build did not write, and

@@ -2,11 +2,12 @@
 //! others.
 //!
 //! The marker file of an output folder lists every file the build wrote.
-//! Anything else in the folder — a `.git` of a `gh-pages` checkout, a
-//! `CNAME`, a file copied in by hand — was put there by someone else, and
-//! the next build moves it into the new site instead of deleting it. Where
-//! the new site has a file of the same path, the site's file wins and the
-//! build says which file it did not keep.
+//! Anything else in the folder was put there by someone else. A `.git` (the
+//! checkout of a `gh-pages` branch) is always moved into the new site; any
+//! other such file ([`strays`]) stops the build unless it is forced, and a
+//! forced build moves them into the new site instead of deleting them.
+//! Where the new site has a file of the same path, the site's file wins and
+//! the build says which file it did not keep.
 
 use super::MARKER;
 use super::leftovers::STAGING;
@@ -72,6 +73,40 @@ pub fn read(dir: &Path) -> Manifest {
         Some((_, list)) => Manifest::new(list.lines().filter(|l| !l.is_empty()).map(str::to_string)),
         None => Manifest { all: true, ..Manifest::default() },
     }
+}
+
+/// A version-control folder or file (`.git` is a file in a worktree) that
+/// every build keeps without asking.
+pub const KEPT_ALWAYS: &[&str] = &[".git"];
+
+/// The files and folders of the output folder `dir` that its last build did
+/// not write, but for the ones kept always; sorted.
+pub fn strays(dir: &Path) -> io::Result<Vec<String>> {
+    if !dir.join(MARKER).is_file() {
+        return Ok(Vec::new());
+    }
+    let manifest = read(dir);
+    let mut found = Vec::new();
+    list_strays(dir, "", &manifest, &mut found)?;
+    found.sort();
+    Ok(found)
+}
+
+fn list_strays(dir: &Path, prefix: &str, manifest: &Manifest, found: &mut Vec<String>) -> io::Result<()> {
+    for entry in fs::read_dir(dir.join(prefix))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let rel = format!("{prefix}{}", name.to_string_lossy());
+        if prefix.is_empty() && (name == MARKER || name == STAGING || KEPT_ALWAYS.iter().any(|k| name == *k)) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() && manifest.holds_written(&rel) {
+            list_strays(dir, &format!("{rel}/"), manifest, found)?;
+        } else if !manifest.written(&rel) {
+            found.push(rel);
+        }
+    }
+    Ok(())
 }
 
 /// What a build did with files it did not write.
@@ -155,5 +190,18 @@ mod tests {
         assert_eq!(fs::read_to_string(new.join(".git/HEAD")).unwrap(), "ref");
         assert_eq!(fs::read_to_string(new.join("robots.txt")).unwrap(), "site's own");
         assert!(!new.join("index.html").exists());
+    }
+
+    #[test]
+    fn strays_are_the_unwritten_files_but_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for path in ["index.html", "cases/a/index.html", "CNAME", ".git/HEAD", "cases/mine.pdf", "notes/x.txt"] {
+            fs::create_dir_all(out.join(path).parent().unwrap()).unwrap();
+            fs::write(out.join(path), "x").unwrap();
+        }
+        assert!(strays(out).unwrap().is_empty(), "a folder without a marker is not ours to judge");
+        write(out, &["index.html".to_string(), "cases/a/index.html".to_string()].into()).unwrap();
+        assert_eq!(strays(out).unwrap(), ["CNAME", "cases/mine.pdf", "notes"]);
     }
 }

@@ -7,13 +7,14 @@
 //! folders the generator wrote and lists the files it wrote; any other
 //! non-empty folder is refused, as are the site root, its ancestors and the
 //! site's own source folders. Files someone else put into the output folder
-//! are kept ([`manifest`]); temporary folders of killed builds are
+//! stop the build unless it is forced, and are then kept; a `.git` is kept
+//! always ([`manifest`]); temporary folders of killed builds are
 //! recognised by a lock file inside them ([`leftovers`]).
 
 mod leftovers;
 mod manifest;
 
-pub use manifest::Kept;
+pub use manifest::{Kept, strays};
 
 use crate::files::OutputFile;
 use leftovers::{Lock, STAGING, sibling};

@@ -77,23 +77,52 @@ mod output_folder {
     use super::*;
 
     #[test]
-    fn files_put_into_the_output_are_kept_by_the_next_build() {
+    fn a_git_checkout_in_the_output_survives_every_build() {
         let site = site();
         let out = site.build().ok().out;
-        std::fs::create_dir_all(out.join(".git")).expect(".git");
+        std::fs::create_dir_all(out.join(".git/refs")).expect(".git");
         std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").expect("HEAD");
+        site.build().ok();
+        let site = site.file("content/nyhed.md", "---\ntitle: Nyhed\n---\nNyt.\n");
+        site.build().ok();
+        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref: refs/heads/gh-pages\n");
+        assert!(out.join(".git/refs").is_dir());
+    }
+
+    #[test]
+    fn a_stray_file_stops_the_build_and_the_old_output_stays() {
+        let site = site();
+        let out = site.build().ok().out;
+        let before = std::fs::read(out.join("index.html")).expect("index");
         std::fs::write(out.join("CNAME"), "kursus.example.org\n").expect("CNAME");
         std::fs::write(out.join("aktoerer/handout.pdf"), "%PDF").expect("pdf");
-        let run = site.build().ok();
-        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"), "ref: refs/heads/gh-pages\n");
+        let site = site.file("content/nyhed.md", "---\ntitle: Nyhed\n---\nNyt.\n");
+        let run = site.build().failed();
+        assert_says(&run.stderr, "holds files ledestjerne did not write: `CNAME`, `aktoerer/handout.pdf`");
+        assert_says(&run.stderr, "move them into the site's `static/` folder");
+        assert_eq!(std::fs::read(out.join("index.html")).expect("index"), before, "the old output was changed");
+        assert!(!out.join("nyhed/index.html").exists(), "the refused build wrote pages");
+        assert!(out.join("CNAME").is_file() && out.join("aktoerer/handout.pdf").is_file());
+    }
+
+    #[test]
+    fn a_forced_build_keeps_the_stray_files() {
+        let site = site();
+        let out = site.build().ok().out;
+        std::fs::write(out.join("CNAME"), "kursus.example.org\n").expect("CNAME");
+        std::fs::write(out.join("aktoerer/handout.pdf"), "%PDF").expect("pdf");
+        let run = site.build_with(&["--force"]).ok();
         assert_eq!(std::fs::read_to_string(out.join("CNAME")).expect("kept"), "kursus.example.org\n");
         assert!(out.join("aktoerer/handout.pdf").is_file());
-        assert_says(&run.stderr, "kept `.git`, `CNAME`, `aktoerer/handout.pdf` in the output folder");
+        assert_says(&run.stderr, "kept `CNAME`, `aktoerer/handout.pdf` in the output folder");
         // A file the site itself now publishes at that path wins, with a warning.
-        let run = site.file("static/CNAME", "ny.example.org\n").build().ok();
+        let site = site.file("static/CNAME", "ny.example.org\n");
+        let run = site.build_with(&["--force"]).ok();
         assert_eq!(std::fs::read_to_string(out.join("CNAME")).expect("site's file"), "ny.example.org\n");
         assert_says(&run.stderr, "CNAME` was not written by ledestjerne and is replaced by the site's own file");
-        assert!(out.join(".git/HEAD").is_file());
+        // Now the site writes CNAME itself; only the PDF is still in the way.
+        let run = site.build().failed();
+        assert_says(&run.stderr, "did not write: `aktoerer/handout.pdf`\n");
     }
 
     #[test]
