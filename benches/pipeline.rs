@@ -107,7 +107,7 @@ fn ok_or_fail(stage: &str, diagnostics: &Diagnostics) {
 fn resolver<'a>(f: &'a Fixture, from: &'a Page) -> impl Fn(&LinkTarget) -> Option<Resolved> + 'a {
     move |target| {
         let idx = f.site.graph.target(from, target)?;
-        Some(Resolved { url: format!("/{}", f.site.pages[idx].url), title: f.site.pages[idx].title.clone(), embed: None })
+        Some(Resolved { url: format!("/{}", f.site.pages[idx].url), title: f.site.pages[idx].title.clone(), embed: None, size: None })
     }
 }
 
@@ -151,7 +151,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render_pages", |b| {
         b.iter(|| pipeline::with_writer(&f.site, &mut theme, &order, |writer, _| pipeline::write_pages(writer, &files::discard).len()))
     });
-    let options = Options { root: f.root.clone(), base_url: None, drafts: false };
+    let options = Options { root: f.root.clone(), base_url: None, drafts: false, ..Options::default() };
     group.bench_function("build_without_search", |b| {
         b.iter(|| pipeline::build_without_search(&options, &files::discard).map(|r| r.pages).unwrap_or_else(|d| fail("build", &d)))
     });

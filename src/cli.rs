@@ -54,6 +54,11 @@ pub struct BuildArgs {
     /// write; they are kept in the new output. (A `.git` is always kept.)
     #[arg(long)]
     pub force: bool,
+    /// Write a site that works from a folder or a zip, opened with
+    /// `file://`: links name `index.html`, and search uses an index loaded
+    /// by a script (as `portable: true` in site.yaml).
+    #[arg(long)]
+    pub portable: bool,
 }
 
 /// Output format of `check`.

@@ -56,7 +56,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         eprintln!("error: --base-url: {message}\n  help: {help}");
         return ExitCode::FAILURE;
     }
-    let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone(), drafts: args.drafts };
+    let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone(), drafts: args.drafts, portable: args.portable };
     let staging = match output::Staging::begin(&out) {
         Ok(staging) => staging,
         Err(e) => {
@@ -103,7 +103,9 @@ fn refuse_strays(out: &std::path::Path, force: bool) -> Result<(), ExitCode> {
         names.push(format!("and {} more", strays.len() - 10));
     }
     eprintln!("error: the output folder `{}` holds files ledestjerne did not write: {}", out.display(), names.join(", "));
-    eprintln!("  help: move them into the site's `static/` folder to publish them with the site, delete them, or build with `--force` to keep them where they are (a `.git` is always kept)");
+    eprintln!(
+        "  help: move them into the site's `static/` folder to publish them with the site, delete them, or build with `--force` to keep them where they are (a `.git` is always kept)"
+    );
     Err(ExitCode::FAILURE)
 }
 
@@ -127,7 +129,7 @@ fn print_kept(kept: &output::Kept, out: &std::path::Path) {
 }
 
 fn run_check(root: &std::path::Path, format: Format) -> ExitCode {
-    let result = pipeline::check(&Options { root: root.to_path_buf(), base_url: None, drafts: false });
+    let result = pipeline::check(&Options { root: root.to_path_buf(), base_url: None, drafts: false, ..Options::default() });
     let (diagnostics, ok) = match &result {
         Ok(warnings) => (warnings, true),
         Err(errors) => (errors, false),

@@ -132,10 +132,11 @@ pub fn markdown(data: &[u8]) {
             url: format!("/x/{id}/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
             title: format!("Titel <{id}>"),
             embed: None,
+            size: None,
         }),
-        LinkTarget::Anchor(a) => Some(Resolved { url: format!("#{a}"), title: String::new(), embed: None }),
+        LinkTarget::Anchor(a) => Some(Resolved { url: format!("#{a}"), title: String::new(), embed: None, size: None }),
         LinkTarget::Embed(id) if id.len() % 2 == 0 => {
-            Some(Resolved { url: String::new(), title: String::new(), embed: Some("<figure class=\"chart\"></figure>".into()) })
+            Some(Resolved { url: String::new(), title: String::new(), embed: Some("<figure class=\"chart\"></figure>".into()), size: None })
         }
         LinkTarget::Embed(_) | LinkTarget::Other(_) => None,
     };

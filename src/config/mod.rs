@@ -57,6 +57,9 @@ pub struct Config {
     /// Whether draft pages are built (`build --drafts`, `serve`); not a
     /// key of `site.yaml` but a choice of the command.
     pub show_drafts: bool,
+    /// Whether links name `index.html` files, so that the site works from
+    /// a folder (`portable: true`, `build --portable`).
+    pub portable: bool,
 }
 
 /// Search options from `site.yaml`.

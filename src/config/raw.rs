@@ -67,6 +67,8 @@ pub struct RawConfig {
     #[serde(default = "default_theme")]
     pub theme: String,
     #[serde(default)]
+    pub portable: bool,
+    #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub search: SearchConfig,

@@ -39,6 +39,7 @@ impl Resolver<'_> {
             hub,
             search: raw.search.clone(),
             show_drafts: false,
+            portable: raw.portable,
         })
     }
 

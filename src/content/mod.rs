@@ -7,6 +7,7 @@
 //! into typed [`FieldValue`]s. The result is a list of [`Page`]s and the
 //! diagnostics for every file that could not become one.
 
+pub mod assets;
 pub mod discover;
 pub mod frontmatter;
 pub mod validate;

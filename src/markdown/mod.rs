@@ -7,6 +7,7 @@
 //! internal link through a caller-supplied resolver once all pages are known.
 
 pub mod cost;
+pub mod files;
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -122,6 +123,10 @@ pub struct Scan {
     pub links: Vec<OutLink>,
     /// Disallowed content.
     pub problems: Vec<Problem>,
+    /// Links and images to files of the site (pictures, documents).
+    pub files: Vec<files::FileRef>,
+    /// Every image, with whether it has alt text.
+    pub images: Vec<files::ImageRef>,
 }
 
 /// Scans `source` for headings, links and disallowed content. A body over
@@ -134,6 +139,7 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
     let mut out = Scan::default();
     let mut heading_events = Vec::new();
     let mut in_heading = false;
+    let mut in_image = false;
     for (count, (event, range)) in Parser::new_ext(source, options()).into_offset_iter().enumerate() {
         if count == cost::MAX_ELEMENTS {
             out.problems.push(Problem { offset: range.start, misuse: Misuse::TooCostly(cost::Cost::Elements) });
@@ -141,6 +147,7 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
         }
         in_heading |= matches!(event, Event::Start(Tag::Heading { .. }));
         scan_event(&event, range.start, allow_raw_html, &mut out);
+        files::scan_event(&event, range.start, &mut in_image, &mut out);
         if in_heading {
             in_heading = !matches!(event, Event::End(TagEnd::Heading(_)));
             heading_events.push(event);
@@ -303,7 +310,7 @@ fn embed_blocks<'e>(events: Vec<Event<'e>>, resolve: &dyn Fn(&LinkTarget) -> Opt
 }
 
 /// A resolved internal link: URL and the target's title.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Resolved {
     /// URL to write in `href`.
     pub url: String,
@@ -311,6 +318,8 @@ pub struct Resolved {
     pub title: String,
     /// For [`LinkTarget::Embed`]: the HTML to put in place of the embed.
     pub embed: Option<String>,
+    /// For a picture of the site's own: its width and height in pixels.
+    pub size: Option<(u32, u32)>,
 }
 
 /// Renders `source` to HTML. `resolve` maps internal links to URLs; unresolved ones become plain text.
@@ -349,6 +358,7 @@ fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section:
         skip_wiki_text: false,
         open_links: Vec::new(),
         open_images: Vec::new(),
+        image: None,
         section,
     };
     let mut out = Vec::with_capacity(events.len());
@@ -376,12 +386,18 @@ struct Rewriter<'r> {
     open_links: Vec<bool>,
     /// For each open image: true when it is kept, false when an `<em>` stands in for it.
     open_images: Vec<bool>,
+    /// The image being written, whose alt text is being collected.
+    image: Option<files::ImageTag>,
     /// The id prefix when the page is rendered as a section of a bigger one.
     section: Option<&'r str>,
 }
 
 impl<'e> Rewriter<'_> {
     fn rewrite(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
+        if let Some(image) = self.image.as_mut().filter(|i| i.depth > 0 || !matches!(event, Event::End(TagEnd::Image))) {
+            image.collect_alt(&event);
+            return;
+        }
         match event {
             Event::Start(Tag::Heading { level, classes, mut attrs, .. }) => {
                 let id = self.heads.get(self.heading_index).map(|h| CowStr::from(h.id.clone()));
@@ -412,12 +428,18 @@ impl<'e> Rewriter<'_> {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.open_images.push(true);
-                let own = (self.resolve)(&LinkTarget::Other(dest_url.to_string())).map(|r| CowStr::from(r.url));
-                out.push(Event::Start(Tag::Image { link_type, dest_url: own.unwrap_or(dest_url), title, id }));
+                let own = (self.resolve)(&LinkTarget::Other(dest_url.to_string()));
+                let size = own.as_ref().and_then(|r| r.size);
+                let src = own.map_or_else(|| dest_url.to_string(), |r| r.url);
+                let _ = (link_type, id);
+                self.image = Some(files::ImageTag { src, title: title.to_string(), size, ..files::ImageTag::default() });
             }
             Event::End(TagEnd::Image) => {
                 let ok = self.open_images.pop().unwrap_or(true);
-                out.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis }));
+                match self.image.take() {
+                    Some(image) if ok => out.push(Event::InlineHtml(image.html().into())),
+                    _ => out.push(Event::End(if ok { TagEnd::Image } else { TagEnd::Emphasis })),
+                }
             }
             other => out.push(other),
         }
@@ -429,7 +451,9 @@ impl<'e> Rewriter<'_> {
         let target = classify(dest_url, link_type).ok();
         let resolved = target.as_ref().and_then(|t| match t {
             // An address of the site's own (`/img/x.png`) may get the site's path from the resolver.
-            LinkTarget::Other(url) => (self.resolve)(t).or_else(|| Some(Resolved { url: url.clone(), title: String::new(), embed: None })),
+            LinkTarget::Other(url) => {
+                (self.resolve)(t).or_else(|| Some(Resolved { url: url.clone(), title: String::new(), embed: None, size: None }))
+            }
             t => (self.resolve)(t),
         });
         let Some(r) = resolved else {
@@ -464,125 +488,4 @@ fn one_down(level: HeadingLevel) -> HeadingLevel {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn resolver(t: &LinkTarget) -> Option<Resolved> {
-        match t {
-            LinkTarget::Page { id, anchor } if id == "borgere" => Some(Resolved {
-                url: format!("/aktoerer/borgere/{}", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()),
-                title: "Borgere".into(),
-                embed: None,
-            }),
-            LinkTarget::Embed(id) if id == "figur-1" => Some(Resolved {
-                url: "/figurer/figur-1/".into(),
-                title: "Figur".into(),
-                embed: Some("<figure class=\"embed\"><svg></svg></figure>".into()),
-            }),
-            _ => None,
-        }
-    }
-
-    #[test]
-    fn headings_get_danish_unique_ids() {
-        let s = scan("## Før og nu\n\n## Før og nu\n\n### Æbler {#eget}\n", false);
-        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["foer-og-nu", "foer-og-nu-1", "eget"]);
-    }
-
-    #[test]
-    fn wikilinks_are_found_with_offsets() {
-        let src = "Se [[borgere]] og [[fonde|fondene]] samt [[borgere#noegletal]].";
-        let s = scan(src, false);
-        assert_eq!(s.links.len(), 3);
-        assert_eq!(s.links[0].offset, src.find("[[").unwrap());
-        assert_eq!(s.links[2].target, LinkTarget::Page { id: "borgere".into(), anchor: Some("noegletal".into()) });
-    }
-
-    #[test]
-    fn plain_wikilink_takes_the_target_title() {
-        let (html, _) = render("Se [[borgere]] og [[borgere|dem]].", false, &resolver);
-        assert_eq!(html, "<p>Se <a href=\"/aktoerer/borgere/\">Borgere</a> og <a href=\"/aktoerer/borgere/\">dem</a>.</p>\n");
-    }
-
-    #[test]
-    fn unresolved_link_is_not_a_link() {
-        let (html, _) = render("Se [[ukendt]].", false, &resolver);
-        assert_eq!(html, "<p>Se <em>ukendt</em>.</p>\n");
-    }
-
-    #[test]
-    fn unsafe_schemes_are_problems_and_never_links() {
-        for src in [
-            "[x](javascript:alert(1))",
-            "[x](jav&#x61;script:alert(1))",
-            "[x](<java\tscript:x>)",
-            "![i](data:image/svg+xml,x)",
-            "[x](VBScript:x)",
-        ] {
-            assert_eq!(scan(src, false).problems.len(), 1, "{src}");
-            let (html, _) = render(src, false, &resolver);
-            assert!(!html.contains("href") && !html.contains("src="), "{src} → {html}");
-        }
-    }
-
-    #[test]
-    fn heading_ids_stay_unique_when_a_heading_is_called_like_a_suffixed_one() {
-        let s = scan("## x\n\n## x\n\n## x 1\n\n## y {#x-2}\n\n## x\n", false);
-        let ids: Vec<_> = s.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["x", "x-1", "x-1-1", "x-2", "x-3"]);
-    }
-
-    #[test]
-    fn heading_attributes_are_problems_and_never_written() {
-        let src = "## Hej {#hej .stor onmouseover=alert(1) style=x}\n";
-        assert_eq!(scan(src, false).problems.len(), 1);
-        let (html, _) = render(src, false, &resolver);
-        assert_eq!(html, "<h2 id=\"hej\" class=\"stor\">Hej</h2>\n");
-        assert!(scan("## Hej {#hej .stor}\n", false).problems.is_empty());
-    }
-
-    #[test]
-    fn raw_html_is_escaped_unless_allowed() {
-        let src = "<script>alert(1)</script>\n\nHej <img src=x onerror=alert(1)>";
-        assert_eq!(scan(src, false).problems.len(), 2);
-        let (html, _) = render(src, false, &resolver);
-        assert!(!html.contains("<script") && !html.contains("<img"), "{html}");
-        assert!(scan(src, true).problems.is_empty());
-    }
-
-    #[test]
-    fn embeds_replace_their_paragraph() {
-        let (html, _) = render("Før\n\n![[figur-1]]\n\nEfter ![[ukendt]]", false, &resolver);
-        assert_eq!(html, "<p>Før</p>\n<figure class=\"embed\"><svg></svg></figure>\n<p>Efter <em>ukendt</em></p>\n");
-        let s = scan("![[figur-1]]", false);
-        assert_eq!(s.links[0].target, LinkTarget::Embed("figur-1".into()));
-    }
-
-    #[test]
-    fn raw_html_that_looks_like_an_embed_is_still_escaped() {
-        let (html, _) = render("<figure class=\"embed\"><script>x</script>", false, &resolver);
-        assert!(!html.contains("<script"), "{html}");
-    }
-
-    #[test]
-    fn md_file_links_are_classified() {
-        let s = scan("[a](../cases/x.md#foer) [b](https://coi.dk) [c](#top)", false);
-        assert_eq!(s.links[0].target, LinkTarget::File { path: "../cases/x.md".into(), anchor: Some("foer".into()) });
-        assert_eq!(s.links[1].target, LinkTarget::Other("https://coi.dk".into()));
-        assert_eq!(s.links[2].target, LinkTarget::Anchor("top".into()));
-    }
-
-    #[test]
-    fn a_section_shifts_headings_and_prefixes_anchors_but_not_code() {
-        let source = "## Nøgletal\n\nSe [tallene](#noegletal).\n\n```html\n<a href=\"#top\" id=\"main\"><h2>x</h2></a>\n```\n";
-        let anchors = |t: &LinkTarget| match t {
-            LinkTarget::Anchor(a) => Some(Resolved { url: format!("#{a}"), title: String::new(), embed: None }),
-            t => resolver(t),
-        };
-        let html = render_section(source, false, &anchors, "p-a-");
-        assert!(html.contains("<h3 id=\"p-a-noegletal\">Nøgletal</h3>"), "{html}");
-        assert!(html.contains("href=\"#p-a-noegletal\""), "{html}");
-        assert!(html.contains("&lt;a href=\"#top\" id=\"main\"&gt;&lt;h2&gt;"), "code is as written: {html}");
-    }
-}
+mod tests;

@@ -48,6 +48,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Whether draft pages are built too (`build --drafts`, `serve`).
     pub drafts: bool,
+    /// A portable build (`build --portable`), whatever `site.yaml` says.
+    pub portable: bool,
 }
 
 /// The site's content, validated and linked.
@@ -89,14 +91,17 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         config.base_url = config::normalise_base_url(base);
     }
     config.show_drafts = options.drafts;
+    config.portable |= options.portable;
     let (pages, mut diagnostics) = content::load(&options.root, &config);
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
     match theme::load(&options.root, &config) {
-        Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
+        Ok((mut theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
+            diagnostics.extend(add_assets(&options.root, &mut theme));
             diagnostics.extend(crate::render::plan::check(&options.root, &config, &pages, &theme));
+            diagnostics.extend(crate::render::plan::check_references(&options.root, &config, &pages, &graph.scans, &theme));
             diagnostics.extend(crate::render::feeds::check(&config, &pages));
             if diagnostics.has_errors() {
                 return Err(diagnostics);
@@ -123,10 +128,30 @@ fn leave_out_drafts(mut pages: Vec<Page>, graph: Graph, config: &Config) -> (Vec
     (pages, graph)
 }
 
+/// Adds the files beside the pages to the theme's static files, which the
+/// build copies; a file beside the pages at the path of a static file is an error.
+fn add_assets(root: &Path, theme: &mut Theme) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    for (rel, path) in content::assets::find(root) {
+        if let Some(StaticFile::Disk(other)) = theme.static_files.get(&rel) {
+            let at = Location::new(crate::tree::relative(root, &path), 1, 1);
+            let message = format!(
+                "`{}` and `{}` would both be published at `{rel}`",
+                crate::tree::relative(root, &path),
+                crate::tree::relative(root, other)
+            );
+            diagnostics.push(Diagnostic::error(at, message).with_help("rename or remove one of them"));
+            continue;
+        }
+        theme.static_files.insert(rel, StaticFile::Disk(path));
+    }
+    diagnostics
+}
+
 /// Stage 2: the views of `site` in listing `order`; sets the templates'
 /// site-wide values, then hands a writer of those views to `write`.
 pub fn with_writer<R>(site: &Site, theme: &mut Theme, order: &Order, write: impl FnOnce(&Writer<'_>, &SiteView) -> R) -> R {
-    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order);
+    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order).with_files(&theme.static_files);
     let site_view = views.site_view();
     theme.templates.set_site(&site_view);
     let writer = Writer::new(&views, &theme.templates);

@@ -16,6 +16,7 @@ pub mod feeds;
 pub mod order;
 pub mod plan;
 pub mod redirects;
+pub mod relative;
 pub mod theme;
 pub mod values;
 pub mod view;

@@ -13,7 +13,9 @@ use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Alias, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use std::collections::BTreeMap;
+use crate::markdown::Scan;
+use crate::markdown::files::{self, FileRef};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// The folder the search index is written into; a large index adds
@@ -67,20 +69,7 @@ impl Origin {
 
 /// Checks the paths the site's files will take.
 pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Diagnostics {
-    let mut planned: Vec<(String, Origin)> = generated(config, pages, theme);
-    for page in pages {
-        planned.push((format!("{}index.html", page.url), Origin::file(&page.path)));
-    }
-    for (rel, source) in &theme.static_files {
-        let origin = match source {
-            StaticFile::Disk(path) => Origin::file(&crate::tree::relative(root, path)),
-            StaticFile::Builtin(_) => Origin::generated(format!("the built-in theme's `{rel}`")),
-        };
-        planned.push((rel.clone(), origin));
-    }
-    for page in pages {
-        planned.extend(page.aliases.iter().map(|a| (format!("{}index.html", a.url), Origin::alias(page, a))));
-    }
+    let planned = planned(root, config, pages, theme);
     let mut diagnostics = Diagnostics::new();
     let mut exact: BTreeMap<String, Origin> = BTreeMap::new();
     let mut folded: BTreeMap<String, (String, Origin)> = BTreeMap::new();
@@ -97,6 +86,70 @@ pub fn check(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Dia
         }
     }
     diagnostics
+}
+
+/// Every file the build will write, with what puts it there.
+fn planned(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Origin)> {
+    let mut planned: Vec<(String, Origin)> = generated(config, pages, theme);
+    for page in pages {
+        planned.push((format!("{}index.html", page.url), Origin::file(&page.path)));
+    }
+    for (rel, source) in &theme.static_files {
+        let origin = match source {
+            StaticFile::Disk(path) => Origin::file(&crate::tree::relative(root, path)),
+            StaticFile::Builtin(_) => Origin::generated(format!("the built-in theme's `{rel}`")),
+        };
+        planned.push((rel.clone(), origin));
+    }
+    for page in pages {
+        planned.extend(page.aliases.iter().map(|a| (format!("{}index.html", a.url), Origin::alias(page, a))));
+    }
+    planned
+}
+
+/// Checks the files that pages' Markdown points at (`![…](foto.jpg)`,
+/// `[…](/filer/a.pdf)`): each must be a file the build writes — a file
+/// beside the pages, a static file, a page or a listing — and every image
+/// must have alt text. Each problem is placed at its link.
+pub fn check_references(root: &Path, config: &Config, pages: &[Page], scans: &[Scan], theme: &Theme) -> Diagnostics {
+    let known: HashSet<String> = planned(root, config, pages, theme).into_iter().map(|(path, _)| path).collect();
+    let exists =
+        |path: &str| known.contains(path) || known.contains(&format!("{}/index.html", path.trim_end_matches('/'))) || path.is_empty();
+    let mut diagnostics = Diagnostics::new();
+    for (page, scan) in pages.iter().zip(scans) {
+        let at = |offset| Location::at_offset(&page.path, &page.body, offset, page.body_line);
+        for file in &scan.files {
+            match files::site_path(&page.path, &file.path) {
+                Some(path) if exists(&path) => {}
+                found => diagnostics.push(missing(page, file, found.as_deref(), at(file.offset))),
+            }
+        }
+        for image in scan.images.iter().filter(|i| !i.has_alt) {
+            diagnostics.push(Diagnostic::error(at(image.offset), format!("the image `{}` has no alt text", image.dest)).with_help(
+                "describe the picture between the brackets, `![Borgere ved mødet](foto.jpg)`: readers who cannot see it get that text",
+            ));
+        }
+    }
+    diagnostics
+}
+
+/// The error for a link or image whose file the build does not write.
+fn missing(page: &Page, file: &FileRef, path: Option<&str>, at: Location) -> Diagnostic {
+    let what = if file.image { "image" } else { "file" };
+    let Some(path) = path else {
+        return Diagnostic::error(at, format!("the {what} `{}` is outside the site's `content/` folder", file.path))
+            .with_help("put the file beside the Markdown file, or in `static/` and write its path from the site's root (`/img/foto.jpg`)");
+    };
+    let folder = page.path.rsplit_once('/').map_or("content", |(f, _)| f);
+    let help = if file.path.starts_with('/') {
+        format!("put it at `static/{path}` (or `content/{path}`), or correct the path")
+    } else {
+        format!(
+            "put it beside the Markdown file, at `{folder}/{}`, or correct the path (it is read from the Markdown file's folder)",
+            file.path
+        )
+    };
+    Diagnostic::error(at, format!("the {what} `{}` does not exist: the site has no file `{path}`", file.path)).with_help(help)
 }
 
 /// The files the generator makes itself: listings, facet pages, the special

@@ -5,6 +5,7 @@
 
 use super::charts::Numbers;
 use super::order::Order;
+use super::theme::StaticFile;
 use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
 use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
@@ -58,6 +59,9 @@ pub struct ViewBuilder<'a> {
     base: String,
     /// How numbers are written in the site's language.
     numbers: Numbers,
+    /// The static files and the files beside the pages, by output path:
+    /// where pictures' sizes are read.
+    files: Option<&'a BTreeMap<String, StaticFile>>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -65,7 +69,22 @@ impl<'a> ViewBuilder<'a> {
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
         let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
-        ViewBuilder { config, pages, graph, ui, order, base, numbers }
+        ViewBuilder { config, pages, graph, ui, order, base, numbers, files: None }
+    }
+
+    /// Reads pictures' sizes from `files` (output path → file).
+    pub fn with_files(mut self, files: &'a BTreeMap<String, StaticFile>) -> Self {
+        self.files = Some(files);
+        self
+    }
+
+    /// Width and height of the picture published at `path`, read from its header.
+    fn image_size(&self, path: &str) -> Option<(u32, u32)> {
+        let size = match self.files?.get(path)? {
+            StaticFile::Disk(file) => imagesize::size(file).ok()?,
+            StaticFile::Builtin(bytes) => imagesize::blob_size(bytes).ok()?,
+        };
+        Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
     }
 
     /// The site configuration.
@@ -232,9 +251,11 @@ impl<'a> ViewBuilder<'a> {
     fn resolver(&self, from: &'a Page) -> impl Fn(&LinkTarget) -> Option<Resolved> + '_ {
         move |target: &LinkTarget| {
             if let LinkTarget::Other(url) = target {
-                // `/img/logo.png` is the site's own: under the site's path, wherever it is published.
-                let path = url.strip_prefix('/').filter(|rest| !rest.starts_with('/'))?;
-                return Some(Resolved { url: format!("{}{path}", self.base), title: String::new(), embed: None });
+                // A file of the site's own (`/img/logo.png`, `foto.jpg` beside the page): under the site's path.
+                let path = markdown::files::site_path(&from.path, &markdown::files::local_path(url)?)?;
+                let tail = url.find(['?', '#']).map_or("", |i| &url[i..]);
+                let size = self.image_size(&path);
+                return Some(Resolved { url: format!("{}{}{tail}", self.base, url_encoded(&path)), size, ..Resolved::default() });
             }
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
@@ -245,7 +266,7 @@ impl<'a> ViewBuilder<'a> {
             };
             let url = if matches!(target, LinkTarget::Anchor(_)) { anchor } else { format!("{}{anchor}", self.url(idx)) };
             let embed = matches!(target, LinkTarget::Embed(_)).then(|| self.embed_html(idx, &url)).flatten();
-            Some(Resolved { url, title: self.pages[idx].title.clone(), embed })
+            Some(Resolved { url, title: self.pages[idx].title.clone(), embed, size: None })
         }
     }
 
@@ -552,4 +573,16 @@ impl ViewBuilder<'_> {
 /// Site-relative folder of the listing of `kind`'s pages whose facet `def` has `value`.
 pub(crate) fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
     format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(value))
+}
+
+/// `path` with the characters an address cannot hold as they are escaped.
+fn url_encoded(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '%' | '#' | '?' | '\'' | '`' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }

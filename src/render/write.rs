@@ -5,6 +5,7 @@
 //! Failed renders come back as [`TemplateFailure`]s, for the caller to report
 //! once all are in.
 
+use super::relative::{Links, Relinker};
 use super::theme::{PrintContext, TemplateFailure, Templates};
 use super::view::{ViewBuilder, hub_print_path};
 use super::views::{FacetView, PageView, PrintPartView, PrintView};
@@ -14,6 +15,9 @@ use crate::files::{OutputFile, Sink};
 use crate::html::escape;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The page a host shows for a missing address.
+const NOT_FOUND: &str = "404.html";
 
 /// Pages per part of the print page.
 pub const PRINT_PART_PAGES: usize = 1000;
@@ -29,12 +33,20 @@ fn hub_members(views: &ViewBuilder<'_>, h: PageIdx) -> Vec<PageIdx> {
 pub struct Writer<'a> {
     views: &'a ViewBuilder<'a>,
     templates: &'a Templates,
+    relinker: Relinker,
 }
 
 impl<'a> Writer<'a> {
     /// A writer of `views` through `templates` (whose `site` value is already set).
     pub fn new(views: &'a ViewBuilder<'a>, templates: &'a Templates) -> Self {
-        Writer { views, templates }
+        let links = if views.config().portable { Links::Portable } else { Links::Relative };
+        Writer { views, templates, relinker: Relinker::new(views.base(), links) }
+    }
+
+    /// The HTML file at `path`, its internal links made relative to it.
+    fn html(&self, path: String, html: String) -> OutputFile {
+        let html = self.relinker.page(&path, &html);
+        OutputFile::text(path, html)
     }
 
     /// The views this writer renders.
@@ -49,7 +61,7 @@ impl<'a> Writer<'a> {
         let view = self.views.page_view(i);
         let template = self.template_of(page.url.is_empty(), kind);
         let html = self.templates.render(&template, "page", &view, &page.path)?;
-        Ok((OutputFile::text(format!("{}index.html", page.url), html), view))
+        Ok((self.html(format!("{}index.html", page.url), html), view))
     }
 
     /// The template of a page: `index.html` for the front page, the kind's own, or `page.html`.
@@ -108,7 +120,7 @@ impl<'a> Writer<'a> {
             .filter_map(|(k, facet)| {
                 let (list, path) = self.views.listing(k, facet.as_ref().map(|(d, v)| (*d, v)), &facets[&k]);
                 let rendered = self.templates.render("list.html", "list", &list, &path);
-                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+                rendered.map(|html| sink(self.html(path, html))).err()
             })
             .collect()
     }
@@ -116,15 +128,49 @@ impl<'a> Writer<'a> {
     /// Renders the pages that are not pages of the content: `404.html` and the search page.
     pub fn specials(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let search = format!("{}index.html", self.views.search_path());
-        let specials = [("404.html", "404.html"), ("search.html", search.as_str())];
+        let specials = [("404.html", NOT_FOUND), ("search.html", search.as_str())];
         specials
             .iter()
             .filter(|(template, _)| self.templates.has(template))
             .filter_map(|(template, path)| {
                 let rendered = self.templates.render_plain(template, path);
-                rendered.map(|html| sink(OutputFile::text(*path, html))).err()
+                rendered.map(|html| sink(self.special(path, html))).err()
             })
             .collect()
+    }
+
+    /// A special page: the 404 page, which a host shows at any address,
+    /// gets absolute links from an absolute base URL, or else links from the
+    /// site's root and a script that finds the root in its address; the
+    /// others are relative like pages.
+    fn special(&self, path: &str, html: String) -> OutputFile {
+        if path != NOT_FOUND {
+            return self.html(path.to_string(), html);
+        }
+        let views = self.views;
+        let html = match views.absolute_base() {
+            Some(root) => self.relinker.absolute(&html, root),
+            None => super::relative::find_root(&self.relinker.from_root(&html), &self.top_level_names()),
+        };
+        OutputFile::text(path, html)
+    }
+
+    /// The first segments of the site's paths: the 404 page's script finds
+    /// the site's root in front of one of them.
+    fn top_level_names(&self) -> Vec<String> {
+        let views = self.views;
+        let mut names: BTreeSet<String> =
+            views.pages().iter().filter_map(|p| p.url.split('/').next().filter(|s| !s.is_empty()).map(str::to_string)).collect();
+        names.extend(
+            views
+                .config()
+                .kinds
+                .iter()
+                .filter(|k| !k.folder.is_empty())
+                .map(|k| k.folder.split('/').next().unwrap_or_default().to_string()),
+        );
+        names.insert(views.search_path().trim_end_matches('/').to_string());
+        names.into_iter().collect()
     }
 
     /// Renders the print page — every page of the site, in listing order —
@@ -149,7 +195,7 @@ impl<'a> Writer<'a> {
                 let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
                 let path = format!("{}index.html", self.views.print_path(k));
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &parts, hub: None }, &path);
-                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+                rendered.map(|html| sink(self.html(path, html))).err()
             })
             .chain(self.hub_prints(sink))
             .collect()
@@ -168,7 +214,7 @@ impl<'a> Writer<'a> {
                 let pages: Vec<PrintView> = members.iter().map(|&i| views.print_view(i)).collect();
                 let path = format!("{}index.html", hub_print_path(views.ui_strings(), &views.pages()[h].url));
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &[], hub: Some(views.link(h)) }, &path);
-                rendered.map(|html| sink(OutputFile::text(path, html))).err()
+                rendered.map(|html| sink(self.html(path, html))).err()
             })
             .collect()
     }
@@ -198,7 +244,9 @@ impl<'a> Writer<'a> {
         let mut failures = self.listings(&|_| true, sink);
         failures.extend(self.specials(sink));
         self.sitemap(sink);
-        super::redirects::write(self.views, sink);
+        super::redirects::write(self.views, &|file: OutputFile| {
+            sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))
+        });
         super::feeds::write(self.views, sink);
         failures
     }

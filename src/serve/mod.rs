@@ -106,7 +106,7 @@ async fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let root = std::fs::canonicalize(&options.root).map_err(|e| ServeError::Root(options.root.clone(), e))?;
     let listener = listen(&options.bind, options.port).await?;
     let addr = browsable(listener.local_addr().map_err(ServeError::Io)?);
-    let build_options = Options { root: root.clone(), base_url: Some(format!("http://{addr}/")), drafts: true };
+    let build_options = Options { root: root.clone(), base_url: Some(format!("http://{addr}/")), drafts: true, ..Options::default() };
     let state = AppState::new();
     // Watch before the first build, so edits made while it runs are not lost.
     let watcher = start_watcher(root, absolute(&options.output));

@@ -353,12 +353,12 @@ fn same_input_gives_byte_identical_output() {
 
 // ---------- served under a sub-path ----------
 
-const SUB_PATH: &str = "/kursus/";
+const BASE_URL: &str = "https://example.org/kursus/";
 
 #[test]
 fn under_a_sub_path_every_internal_link_of_a_small_site_resolves() {
     let run = site_with_case(&case("X", &["borgere", "fonde"], "stat"), "Se [[borgere#noegletal]] og [[anna]].\n")
-        .build_with(&["--base-url", "https://example.org/kursus/"])
+        .build_with(&["--base-url", BASE_URL])
         .ok();
     assert_links_resolve(&run.out);
 }
@@ -367,22 +367,32 @@ fn under_a_sub_path_every_internal_link_of_a_small_site_resolves() {
 fn under_a_sub_path_every_internal_link_of_the_bundled_course_resolves() {
     let out = tempfile::tempdir().expect("temporary folder");
     let output = out.path().join("site");
-    let args = ["build", "--output", output.to_str().expect("utf-8 path"), "--base-url", "https://example.org/kursus/"];
+    let args = ["build", "--output", output.to_str().expect("utf-8 path"), "--base-url", BASE_URL];
     let run = support::run_binary(Path::new(REPO), &args).ok();
     assert_links_resolve(&run.out);
 }
 
-/// Every `href`/`src` starting with `/` in every HTML file starts with the
-/// sub-path and names a file of the output; `#fragment`s name an `id` there.
+/// Every internal `href`/`src` in every HTML file is relative and names a
+/// file of the output, and its `#fragment` an `id` there; full addresses
+/// (canonical and sharing tags, the 404 page) start with the base URL.
 fn assert_links_resolve(out: &Path) {
     let files = files_under(out);
     let mut broken = Vec::new();
     let mut checked = 0;
     for (rel, path) in files.iter().filter(|(rel, _)| rel.ends_with(".html")) {
         let html = std::fs::read_to_string(path).expect("read html");
-        for url in absolute_urls(&html) {
+        for url in urls(&html) {
+            let target = match url.strip_prefix(BASE_URL) {
+                Some(path) => Some(format!("/{path}")),
+                None if url.starts_with('/') => {
+                    broken.push(format!("{rel}: {url}: a link from the root, not relative"));
+                    continue;
+                }
+                None => support::resolve_url(rel, url),
+            };
+            let Some(target) = target else { continue };
             checked += 1;
-            if let Err(why) = resolve(out, url) {
+            if let Err(why) = resolve(out, &target) {
                 broken.push(format!("{rel}: {url}: {why}"));
             }
         }
@@ -393,24 +403,21 @@ fn assert_links_resolve(out: &Path) {
     assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
 }
 
-fn absolute_urls(html: &str) -> Vec<&str> {
+fn urls(html: &str) -> Vec<&str> {
     let mut urls = Vec::new();
     for attr in [" href=\"", " src=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
             let end = rest.find('"').unwrap_or(rest.len());
-            let url = &rest[..end];
-            if url.starts_with('/') && !url.starts_with("//") {
-                urls.push(url);
-            }
+            urls.push(&rest[..end]);
         }
     }
     urls
 }
 
 fn resolve(out: &Path, url: &str) -> Result<(), String> {
-    let path = url.strip_prefix(SUB_PATH).ok_or("does not start with the sub-path")?;
+    let path = url.strip_prefix('/').unwrap_or(url);
     let (path, fragment) = path.split_once('#').map_or((path, None), |(p, f)| (p, Some(f)));
     let path = path.split('?').next().unwrap_or(path);
     let file = out.join(support::file_for_url(path));
@@ -564,7 +571,7 @@ fn the_index_built_beside_the_pages_is_the_index_of_all_pages() {
     let index_of = |files: &[OutputFile]| -> Vec<(String, Vec<u8>)> {
         files.iter().filter(|f| search::is_index_file(&f.path)).map(|f| (f.path.clone(), f.bytes.clone())).collect()
     };
-    let options = Options { root: dir.path().to_path_buf(), base_url: None, drafts: false };
+    let options = Options { root: dir.path().to_path_buf(), base_url: None, drafts: false, ..Options::default() };
     let (built, report) = files::collect(|sink| pipeline::build(&options, sink));
     report.expect("the course builds");
     let beside = index_of(&built);

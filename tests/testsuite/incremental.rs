@@ -47,7 +47,7 @@ impl Course {
     }
 
     fn options(&self) -> Options {
-        Options { root: self.root().to_path_buf(), base_url: None, drafts: false }
+        Options { root: self.root().to_path_buf(), base_url: None, drafts: false, ..Options::default() }
     }
 
     fn read(&self, rel: &str) -> String {

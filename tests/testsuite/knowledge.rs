@@ -210,7 +210,7 @@ mod feeds {
         }
         let note = run.html("noter/note/");
         assert!(note.contains(site_link) && !note.contains(news_link));
-        assert!(note.contains(r#" · <a href="/site/atom.xml">Nyhedsfeed</a></p>"#));
+        assert!(note.contains(r#" · <a href="/atom.xml">Nyhedsfeed</a></p>"#));
     }
 
     #[test]

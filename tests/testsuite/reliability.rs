@@ -339,7 +339,9 @@ fn hostile_text_in_every_kind_of_field_stays_text() {
     let mut pages = 0;
     for (rel, path) in files_under(&run.out).iter().filter(|(rel, _)| rel.ends_with(".html")) {
         let html = std::fs::read_to_string(path).expect("read page");
-        let result = std::panic::catch_unwind(|| fuzz_checks::check_html(&html, 1));
+        // The theme's search script; the 404 page also has the one that finds the site's root.
+        let scripts = if rel == "404.html" { 2 } else { 1 };
+        let result = std::panic::catch_unwind(|| fuzz_checks::check_html(&html, scripts));
         assert!(result.is_ok(), "hostile text became markup in {rel}");
         pages += 1;
     }

@@ -256,13 +256,84 @@ mod crawlers {
     }
 }
 
-#[test]
-fn addresses_from_the_sites_root_in_markdown_get_the_sites_path() {
-    let body = "![Logo](/img/logo.svg) [Program](/filer/program.pdf) [Ude](https://example.org/x) ![Her](foto.svg)\n";
-    let site = site().file("static/img/logo.svg", "<svg/>").file("static/filer/program.pdf", "%PDF").page("", "om", "title: Om", body);
-    let run = site.build_with(&["--base-url", "https://example.org/kursus/"]).ok();
-    let html = run.main_html("om/");
-    assert!(html.contains(r#"src="/kursus/img/logo.svg""#), "{html}");
-    assert!(html.contains(r#"href="/kursus/filer/program.pdf""#), "{html}");
-    assert!(html.contains(r#"href="https://example.org/x""#) && html.contains(r#"src="foto.svg""#), "{html}");
+mod files_beside_pages {
+    use super::*;
+
+    const CASE: &str = "title: X\nactors: [borgere]\nsector: stat";
+
+    /// The first bytes of a PNG picture `width` × `height` pixels: enough for its size to be read.
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        bytes.extend(width.to_be_bytes());
+        bytes.extend(height.to_be_bytes());
+        bytes.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    }
+
+    #[test]
+    fn a_picture_beside_a_case_is_published_with_its_size() {
+        let body = "Intro.\n\n![Borgere ved mødet](foto.png \"Mødet\")\n";
+        let site = site().file("content/cases/foto.png", png(120, 80)).page("cases", "x", CASE, body);
+        let run = site.build_with(&["--base-url", "https://example.org/kursus/"]).ok();
+        assert_eq!(std::fs::read(run.out.join("cases/foto.png")).expect("published"), png(120, 80));
+        let html = run.raw_html("cases/x/");
+        assert!(
+            html.contains(r#"<img src="../foto.png" alt="Borgere ved mødet" title="Mødet" width="120" height="80" loading="lazy">"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_page_bundle_links_the_files_in_its_folder() {
+        let site = site().file("content/cases/y/notat.pdf", "%PDF").file(
+            "content/cases/y/index.md",
+            "---\ntitle: Y\nactors: [borgere]\nsector: stat\n---\n[Notat](notat.pdf) og [Program](../../filer/program%20dag%201.pdf)\n",
+        );
+        let site = site.file("content/filer/program dag 1.pdf", "%PDF");
+        let run = site.build().ok();
+        assert!(run.out.join("cases/y/notat.pdf").is_file() && run.out.join("filer/program dag 1.pdf").is_file());
+        let html = run.raw_html("cases/y/");
+        assert!(
+            html.contains(r#"<a href="notat.pdf">Notat</a>"#)
+                && html.contains(r#"<a href="../../filer/program%20dag%201.pdf">Program</a>"#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn addresses_from_the_sites_root_are_checked_and_relative() {
+        let body = "![Logo](/img/logo.svg) [Program](/filer/program.pdf) [Ude](https://example.org/x) [Cases](/cases/)\n";
+        let site = site().file("static/img/logo.svg", "<svg/>").file("static/filer/program.pdf", "%PDF").page("", "om", "title: Om", body);
+        let run = site.build_with(&["--base-url", "https://example.org/kursus/"]).ok();
+        let html = run.raw_html("om/");
+        assert!(html.contains(r#"src="../img/logo.svg""#) && html.contains(r#"href="../filer/program.pdf""#), "{html}");
+        assert!(html.contains(r#"href="https://example.org/x""#) && html.contains(r#"href="../cases/""#), "{html}");
+    }
+
+    #[test]
+    fn a_missing_file_and_an_image_without_alt_text_fail_at_their_place() {
+        let body = "Tekst.\n\nSe ![](foto.png) og ![Kort](mangler.png).\n\n[Notat](/filer/notat.pdf)\n";
+        let site = site().file("content/cases/foto.png", png(10, 10)).page("cases", "x", CASE, body);
+        let run = site.build().failed();
+        assert_says(&run.stderr, "error: content/cases/x.md:8:4: the image `foto.png` has no alt text");
+        assert_says(
+            &run.stderr,
+            "error: content/cases/x.md:8:21: the image `mangler.png` does not exist: the site has no file `cases/mangler.png`",
+        );
+        assert_says(&run.stderr, "help: put it beside the Markdown file, at `content/cases/mangler.png`");
+        assert_says(&run.stderr, "error: content/cases/x.md:10:1: the file `/filer/notat.pdf` does not exist");
+        assert_says(&run.stderr, "build failed with 3 errors");
+        let check = site.run(&["check"]).failed();
+        assert_says(&check.stderr, "content/cases/x.md:8:21: the image `mangler.png` does not exist");
+    }
+
+    #[test]
+    fn a_file_beside_the_pages_and_a_static_file_at_one_path_clash() {
+        let site = site().file("content/img/a.svg", "<svg/>").file("static/img/a.svg", "<svg/>");
+        let run = site.build().failed();
+        assert_says(
+            &run.stderr,
+            "error: content/img/a.svg:1:1: `content/img/a.svg` and `static/img/a.svg` would both be published at `img/a.svg`",
+        );
+    }
 }

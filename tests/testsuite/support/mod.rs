@@ -197,6 +197,13 @@ impl Run {
     /// The output HTML of the page at `url_path` (`cases/x/` → `cases/x/index.html`).
     #[track_caller]
     pub fn html(&self, url_path: &str) -> String {
+        absolute_links(&self.raw_html(url_path), &file_for_url(url_path))
+    }
+
+    /// The output HTML of the page at `url_path` as written, with its links
+    /// relative to the page.
+    #[track_caller]
+    pub fn raw_html(&self, url_path: &str) -> String {
         let path = self.out.join(file_for_url(url_path));
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
@@ -215,6 +222,50 @@ impl Run {
 #[track_caller]
 pub fn assert_says(stderr: &str, needle: &str) {
     assert!(stderr.contains(needle), "expected {needle:?} in:\n{stderr}");
+}
+
+/// `html`, the file at `file` in the output, with every relative `href`,
+/// `src` and `action` resolved as a browser would with the site at `/`:
+/// `../y/` in `cases/x/index.html` becomes `/cases/y/`. Tests then assert on
+/// where a link takes the reader.
+pub fn absolute_links(html: &str, file: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some((at, attr)) = [" href=\"", " src=\"", " action=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, *a))).min() {
+        let start = at + attr.len();
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+        out.push_str(&resolve_url(file, &rest[start..end]).unwrap_or_else(|| rest[start..end].to_string()));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `url` in the output file `file`, as a path from the site's root
+/// (`/cases/y/#a`); `None` for an address that is not relative.
+pub fn resolve_url(file: &str, url: &str) -> Option<String> {
+    if url.is_empty()
+        || url.starts_with('#')
+        || url.starts_with('/')
+        || url.contains(':') && !url.starts_with("./") && !url.starts_with("../")
+    {
+        return None;
+    }
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, tail) = url.split_at(split);
+    let mut segments: Vec<&str> = file.split('/').collect();
+    segments.pop();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            part => segments.push(part),
+        }
+    }
+    Some(format!("/{}{tail}", segments.join("/")))
 }
 
 /// The file a site-relative URL path is served from: `""` → `index.html`, `x/` → `x/index.html`.
