@@ -167,6 +167,9 @@ pub fn build(options: &Options, sink: Sink<'_>) -> Result<Report, Diagnostics> {
         failures.extend(writer.print(sink));
         let (indexed, page_failures) = index_rendering_pages(writer, None, sink);
         failures.extend(page_failures);
+        if writer.views().config().portable {
+            write_portable_index(writer, sink);
+        }
         (failures, indexed)
     });
     warnings.extend(copy_static(&options.root, &site.config, &theme, sink));
@@ -210,6 +213,15 @@ fn documents(writer: &Writer<'_>, indices: &[PageIdx]) -> Vec<search::SearchDoc>
     use rayon::prelude::*;
     let views = writer.views();
     indices.par_iter().map(|&i| search::document::of_page(views, i, &views.page_view(i))).collect()
+}
+
+/// The search index of a portable build and the scripts that search it.
+fn write_portable_index(writer: &Writer<'_>, sink: Sink<'_>) {
+    let all: Vec<PageIdx> = PageIdx::all(writer.views().pages().len()).collect();
+    sink(OutputFile::text(search::portable::INDEX_FILE, search::portable::index_js(&documents(writer, &all))));
+    for (path, bytes) in crate::render::embedded::files("portable") {
+        sink(OutputFile { path, bytes: bytes.to_vec() });
+    }
 }
 
 /// Stage `write`: every page.

@@ -185,6 +185,10 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
         files.push(("sitemap.xml".into(), Origin::generated("the sitemap")));
     }
     files.extend(super::feeds::planned(config, pages).into_iter().map(|f| (f.path, Origin::generated("an Atom feed"))));
+    if config.portable {
+        files.push((crate::search::portable::INDEX_FILE.into(), Origin::generated("the portable search index")));
+        files.extend(super::embedded::files("portable").into_iter().map(|(path, _)| (path, Origin::generated("the portable search"))));
+    }
     if !theme.static_files.contains_key(ROBOTS) {
         files.push((ROBOTS.into(), Origin::generated("robots.txt")));
     }

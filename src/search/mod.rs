@@ -5,6 +5,7 @@
 //! side and merged in the browser.
 
 pub mod document;
+pub mod portable;
 
 pub use document::{SearchDoc, folded_words, strip_tags};
 

@@ -1,6 +1,6 @@
 // Search for ledestjerne sites: a box in the header on every page (shortcut "/",
 // arrow keys, Enter, Escape) and a search page that reads ?q= and filters from
-// the URL. Results come from the Pagefind index built with the site. All text
+// the URL. Results come from the Pagefind index built with the site (or, read from a folder, from a portable build's own index). All text
 // from the index is inserted with textContent; only <mark> is rebuilt as markup.
 (function () {
   "use strict";
@@ -11,7 +11,28 @@
   var lang = document.documentElement.lang || "en";
   var pagefindPromise = null;
 
+  // Loads the script at `src` once; resolves when it has run.
+  function load(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  // From a folder (file://) Pagefind cannot fetch its index: a portable build
+  // has one loaded by <script> and searched with MiniSearch instead.
+  function localSearch() {
+    return load(base + "minisearch.js")
+      .then(function () { return load(base + "search-portable.js"); })
+      .then(function () { return load(base + "search-index.js"); })
+      .then(function () { return window.ledestjerneLocalSearch(window.ledestjerneIndex, base); });
+  }
+
   function pagefind() {
+    if (!pagefindPromise && window.location.protocol === "file:") pagefindPromise = localSearch();
     if (!pagefindPromise) {
       // Long pages that are *about* a term (an actor chapter) should not lose to
       // short pages that merely mention it, so page length counts for little
