@@ -22,6 +22,9 @@ use std::path::Path;
 /// `pagefind-1/`, `pagefind-2/` … beside it.
 pub const SEARCH_INDEX_DIR: &str = "pagefind";
 
+/// The search index of a portable build, loaded by a `<script>`.
+pub const PORTABLE_INDEX: &str = "search-index.js";
+
 /// Whether `path` is in one of the search index's folders.
 pub fn in_search_index(path: &str) -> bool {
     let Some((dir, _)) = path.split_once('/') else { return false };
@@ -186,7 +189,7 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
     }
     files.extend(super::feeds::planned(config, pages).into_iter().map(|f| (f.path, Origin::generated("an Atom feed"))));
     if config.portable {
-        files.push((crate::search::portable::INDEX_FILE.into(), Origin::generated("the portable search index")));
+        files.push((PORTABLE_INDEX.into(), Origin::generated("the portable search index")));
         files.extend(super::embedded::files("portable").into_iter().map(|(path, _)| (path, Origin::generated("the portable search"))));
     }
     if !theme.static_files.contains_key(ROBOTS) {

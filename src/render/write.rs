@@ -140,17 +140,20 @@ impl<'a> Writer<'a> {
     }
 
     /// A special page: the 404 page, which a host shows at any address,
-    /// gets absolute links from an absolute base URL, or else links from the
-    /// site's root and a script that finds the root in its address; the
-    /// others are relative like pages.
+    /// gets links from the host's root with the base URL's path
+    /// (`/kursus/style.css`) when the base URL is a full address or a path
+    /// other than `/`, or else links from the site's root and a script that
+    /// finds the root in its address; the others are relative like pages.
     fn special(&self, path: &str, html: String) -> OutputFile {
         if path != NOT_FOUND {
             return self.html(path.to_string(), html);
         }
         let views = self.views;
-        let html = match views.absolute_base() {
-            Some(root) => self.relinker.absolute(&html, root),
-            None => super::relative::find_root(&self.relinker.from_root(&html), &self.top_level_names()),
+        let known = views.absolute_base().is_some() || views.base() != "/";
+        let html = if known {
+            self.relinker.absolute(&html, views.base())
+        } else {
+            super::relative::find_root(&self.relinker.from_root(&html), &self.top_level_names())
         };
         OutputFile::text(path, html)
     }

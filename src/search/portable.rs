@@ -12,7 +12,7 @@ use super::document::{folded_words, strip_tags};
 use serde::Serialize;
 
 /// The file the portable index is written to, at the site's root.
-pub const INDEX_FILE: &str = "search-index.js";
+pub const INDEX_FILE: &str = crate::render::plan::PORTABLE_INDEX;
 
 /// One document as the portable search reads it; short names keep the file small.
 #[derive(Serialize)]
@@ -43,7 +43,15 @@ pub fn index_js(docs: &[SearchDoc]) -> String {
             variants.extend(folded_words(&text));
             variants.sort_unstable();
             variants.dedup();
-            Doc { u: &d.url, t: &d.title, k: &d.kind_label, x: text.split_whitespace().collect::<Vec<_>>().join(" "), v: variants.join(" "), f: &d.filters, w: d.weight }
+            Doc {
+                u: &d.url,
+                t: &d.title,
+                k: &d.kind_label,
+                x: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                v: variants.join(" "),
+                f: &d.filters,
+                w: d.weight,
+            }
         })
         .collect();
     // `</script>` cannot end the script early: `<` is always escaped.
