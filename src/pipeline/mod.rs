@@ -272,10 +272,13 @@ fn index_error(pages: &[Page], e: &search::IndexError) -> Diagnostic {
 }
 
 /// Stage `copy_static`: the theme's and the site's static files (the site
-/// at `root`), and a `robots.txt` unless the site has its own.
+/// at `root`), and a `robots.txt` and a `.nojekyll` unless the site has its own.
 pub fn copy_static(root: &Path, config: &Config, theme: &Theme, sink: Sink<'_>) -> Diagnostics {
     if !theme.static_files.contains_key(crate::render::plan::ROBOTS) {
         sink(OutputFile::text(crate::render::plan::ROBOTS, crate::render::plan::robots_txt(config)));
+    }
+    if !theme.static_files.contains_key(crate::render::plan::NOJEKYLL) {
+        sink(OutputFile::text(crate::render::plan::NOJEKYLL, String::new()));
     }
     let mut diagnostics = Diagnostics::new();
     for (rel, file) in &theme.static_files {

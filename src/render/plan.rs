@@ -22,6 +22,10 @@ use std::path::Path;
 /// `pagefind-1/`, `pagefind-2/` … beside it.
 pub const SEARCH_INDEX_DIR: &str = "pagefind";
 
+/// The empty file that tells GitHub Pages to publish the folder as it is
+/// (without Jekyll, which would leave out files whose names start with `_`).
+pub const NOJEKYLL: &str = ".nojekyll";
+
 /// The search index of a portable build, loaded by a `<script>`.
 pub const PORTABLE_INDEX: &str = "search-index.js";
 
@@ -191,6 +195,9 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
     if config.portable {
         files.push((PORTABLE_INDEX.into(), Origin::generated("the portable search index")));
         files.extend(super::embedded::files("portable").into_iter().map(|(path, _)| (path, Origin::generated("the portable search"))));
+    }
+    if !theme.static_files.contains_key(NOJEKYLL) {
+        files.push((NOJEKYLL.into(), Origin::generated(".nojekyll")));
     }
     if !theme.static_files.contains_key(ROBOTS) {
         files.push((ROBOTS.into(), Origin::generated("robots.txt")));

@@ -9,12 +9,21 @@ use super::relative::{Links, Relinker};
 use super::theme::{PrintContext, TemplateFailure, Templates};
 use super::view::{ViewBuilder, hub_print_path};
 use super::views::{FacetView, PageView, PrintPartView, PrintView};
-use crate::config::{Kind, KindIdx};
+use crate::config::{Config, Kind, KindIdx};
 use crate::content::PageIdx;
 use crate::files::{OutputFile, Sink};
 use crate::html::escape;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The date of `page` in its kind's date field, when it has one (`2026-03-01`).
+fn page_date(config: &Config, page: &crate::content::Page) -> Option<String> {
+    let def = super::feeds::date_field(&config.kinds[page.kind])?;
+    match page.fields.get(&def.name) {
+        Some(crate::content::FieldValue::Date(date)) => Some(date.clone()),
+        _ => None,
+    }
+}
 
 /// The page a host shows for a missing address.
 const NOT_FOUND: &str = "404.html";
@@ -232,11 +241,12 @@ impl<'a> Writer<'a> {
         let root = &config.base_url;
         let mut xml =
             String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        let mut urls: Vec<String> = self.views.pages().iter().map(|p| p.url.clone()).collect();
-        urls.extend(config.kinds.iter().filter(|k| !k.folder.is_empty()).map(Kind::section_path));
+        let mut urls: Vec<(String, Option<String>)> = self.views.pages().iter().map(|p| (p.url.clone(), page_date(config, p))).collect();
+        urls.extend(config.kinds.iter().filter(|k| !k.folder.is_empty()).map(|k| (k.section_path(), None)));
         urls.sort();
-        for url in urls {
-            xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&format!("{root}{url}"))));
+        for (url, date) in urls {
+            let lastmod = date.map(|d| format!("<lastmod>{d}</lastmod>")).unwrap_or_default();
+            xml.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", escape(&format!("{root}{url}"))));
         }
         xml.push_str("</urlset>\n");
         sink(OutputFile::text("sitemap.xml", xml));

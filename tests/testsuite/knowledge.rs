@@ -177,6 +177,18 @@ mod feeds {
     const BASE: &str = "https://eksempel.dk/site/";
 
     #[test]
+    fn the_sitemap_gives_a_page_with_a_date_its_lastmod() {
+        let run = news_site().build_with(&["--base-url", BASE]).ok();
+        let sitemap = run.raw_html("sitemap.xml");
+        assert!(sitemap.contains("<url><loc>https://eksempel.dk/site/nyt/vinter/</loc><lastmod>2018-12-21</lastmod></url>"), "{sitemap}");
+        assert!(sitemap.contains("<url><loc>https://eksempel.dk/site/nyt/udateret/</loc></url>"), "{sitemap}");
+        assert!(sitemap.contains("<url><loc>https://eksempel.dk/site/nyt/</loc></url>"), "{sitemap}");
+        let robots = run.raw_html("robots.txt");
+        assert!(robots.contains("Sitemap: https://eksempel.dk/site/sitemap.xml"), "{robots}");
+        assert_eq!(std::fs::read(run.out.join(".nojekyll")).expect(".nojekyll"), b"");
+    }
+
+    #[test]
     fn a_kind_with_a_date_field_and_the_site_get_atom_feeds_with_absolute_links() {
         let run = news_site().build_with(&["--base-url", BASE]).ok();
         let feed = run.html("nyt/atom.xml");
