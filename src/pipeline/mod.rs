@@ -101,7 +101,8 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             diagnostics.extend(theme_warnings);
             diagnostics.extend(add_assets(&options.root, &mut theme));
             diagnostics.extend(crate::render::plan::check(&options.root, &config, &pages, &theme));
-            diagnostics.extend(crate::render::plan::check_references(&options.root, &config, &pages, &graph.scans, &theme));
+            let all: Vec<PageIdx> = PageIdx::all(pages.len()).collect();
+            diagnostics.extend(crate::render::plan::check_references(&options.root, &config, &pages, &graph.scans, &theme, &all));
             diagnostics.extend(crate::render::feeds::check(&config, &pages));
             if diagnostics.has_errors() {
                 return Err(diagnostics);

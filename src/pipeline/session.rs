@@ -132,6 +132,9 @@ impl Session {
         for &p in &affected.recheck {
             diagnostics.extend(graph.recheck(p, pages, config));
         }
+        let edited: Vec<PageIdx> = undo.iter().map(|(i, _)| *i).collect();
+        let root = &self.options.root;
+        diagnostics.extend(crate::render::plan::check_references(root, config, pages, &graph.scans, &self.theme, &edited));
         diagnostics
     }
 

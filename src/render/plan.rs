@@ -11,7 +11,7 @@ use super::theme::StaticFile;
 use super::view::{facet_path, hub_print_path, print_path, search_path};
 use super::write::PRINT_PART_PAGES;
 use crate::config::{CONFIG_FILE, Config};
-use crate::content::{Alias, Page};
+use crate::content::{Alias, Page, PageIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::markdown::Scan;
 use crate::markdown::files::{self, FileRef};
@@ -117,13 +117,15 @@ fn planned(root: &Path, config: &Config, pages: &[Page], theme: &Theme) -> Vec<(
 /// Checks the files that pages' Markdown points at (`![…](foto.jpg)`,
 /// `[…](/filer/a.pdf)`): each must be a file the build writes — a file
 /// beside the pages, a static file, a page or a listing — and every image
-/// must have alt text. Each problem is placed at its link.
-pub fn check_references(root: &Path, config: &Config, pages: &[Page], scans: &[Scan], theme: &Theme) -> Diagnostics {
+/// must have alt text. Each problem is placed at its link. Only the pages
+/// at `which` are checked.
+pub fn check_references(root: &Path, config: &Config, pages: &[Page], scans: &[Scan], theme: &Theme, which: &[PageIdx]) -> Diagnostics {
     let known: HashSet<String> = planned(root, config, pages, theme).into_iter().map(|(path, _)| path).collect();
     let exists =
         |path: &str| known.contains(path) || known.contains(&format!("{}/index.html", path.trim_end_matches('/'))) || path.is_empty();
     let mut diagnostics = Diagnostics::new();
-    for (page, scan) in pages.iter().zip(scans) {
+    for &i in which {
+        let (page, scan) = (&pages[i.0], &scans[i.0]);
         let at = |offset| Location::at_offset(&page.path, &page.body, offset, page.body_line);
         for file in &scan.files {
             match files::site_path(&page.path, &file.path) {

@@ -120,6 +120,7 @@ fn edit(text: &str, op: usize, n: usize, course: &Course, rng: &mut Rng) -> Opti
         5 => Some((format!("{text}\n\nSe også [[{other}]].\n"), "body link")),
         6 => Some((format!("{text}\n\n## Ny overskrift {n}\n\nTekst under overskriften.\n"), "heading")),
         7 => Some((format!("{text}\n\nSe [[findes-ikke-{n}]].\n"), "broken link")),
+        8 => Some((format!("{text}\n\n![Et billede](mangler-{n}.png) og ![](/favicon.svg)\n"), "missing picture and no alt text")),
         _ => Some((format!("{text}\n\nMere tekst {n}.\n"), "body text")),
     }
 }
@@ -193,7 +194,7 @@ fn random_edits_give_the_same_site_as_a_full_build() {
         while edited.len() < batch {
             let file = rng.pick(&course.files).clone();
             let text = course.read(&file);
-            let op = rng.index(9);
+            let op = rng.index(10);
             let Some((new_text, name)) = edit(&text, op, n, &course, &mut rng) else { continue };
             if edited.contains(&file) {
                 continue;
