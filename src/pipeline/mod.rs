@@ -218,8 +218,12 @@ fn documents(writer: &Writer<'_>, indices: &[PageIdx]) -> Vec<search::SearchDoc>
 
 /// The search index of a portable build and the scripts that search it.
 fn write_portable_index(writer: &Writer<'_>, sink: Sink<'_>) {
-    let all: Vec<PageIdx> = PageIdx::all(writer.views().pages().len()).collect();
-    sink(OutputFile::text(search::portable::INDEX_FILE, search::portable::index_js(&documents(writer, &all))));
+    use rayon::prelude::*;
+    let views = writer.views();
+    let all: Vec<PageIdx> = PageIdx::all(views.pages().len()).collect();
+    let docs: Vec<String> =
+        all.par_iter().map(|&i| search::portable::doc_json(&search::document::of_page(views, i, &views.page_view(i)))).collect();
+    sink(OutputFile::text(search::portable::INDEX_FILE, search::portable::index_js(&docs)));
     for (path, bytes) in crate::render::embedded::files("portable") {
         sink(OutputFile { path, bytes: bytes.to_vec() });
     }

@@ -33,30 +33,23 @@ struct Doc<'a> {
     w: f64,
 }
 
-/// `search-index.js`: the documents as a script that sets `window.ledestjerneIndex`.
-pub fn index_js(docs: &[SearchDoc]) -> String {
-    let docs: Vec<Doc<'_>> = docs
-        .iter()
-        .map(|d| {
-            let text = format!("{} {}", strip_tags(&d.summary_html), strip_tags(&d.body_html));
-            let mut variants = folded_words(&d.title);
-            variants.extend(folded_words(&text));
-            variants.sort_unstable();
-            variants.dedup();
-            Doc {
-                u: &d.url,
-                t: &d.title,
-                k: &d.kind_label,
-                x: text.split_whitespace().collect::<Vec<_>>().join(" "),
-                v: variants.join(" "),
-                f: &d.filters,
-                w: d.weight,
-            }
-        })
-        .collect();
+/// One document as JSON, for [`index_js`].
+pub fn doc_json(d: &SearchDoc) -> String {
+    let text = format!("{} {}", strip_tags(&d.summary_html), strip_tags(&d.body_html));
+    let mut variants = folded_words(&d.title);
+    variants.extend(folded_words(&text));
+    variants.sort_unstable();
+    variants.dedup();
+    let x = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let doc = Doc { u: &d.url, t: &d.title, k: &d.kind_label, x, v: variants.join(" "), f: &d.filters, w: d.weight };
     // `</script>` cannot end the script early: `<` is always escaped.
-    let json = serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into()).replace('<', "\\u003c");
-    format!("window.ledestjerneIndex={{\"docs\":{json}}};\n")
+    serde_json::to_string(&doc).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c")
+}
+
+/// `search-index.js`: the documents (each from [`doc_json`]) as a script
+/// that sets `window.ledestjerneIndex`.
+pub fn index_js(docs: &[String]) -> String {
+    format!("window.ledestjerneIndex={{\"docs\":[{}]}};\n", docs.join(","))
 }
 
 #[cfg(test)]
@@ -74,7 +67,7 @@ mod tests {
             weight: 1.0,
             ..SearchDoc::default()
         };
-        let js = index_js(&[doc]);
+        let js = index_js(&[doc_json(&doc)]);
         assert!(js.starts_with("window.ledestjerneIndex={\"docs\":[{\"u\":\"cases/x/\""), "{js}");
         assert!(!js.contains("</script>") && !js.contains("<em>"), "{js}");
         assert!(js.contains("Kort. Brønderslev og Ishøj"), "{js}");
