@@ -7,6 +7,7 @@
 //! internal link through a caller-supplied resolver once all pages are known.
 
 pub mod cost;
+pub mod highlight;
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -355,6 +356,7 @@ fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section:
     for event in events {
         rewriter.rewrite(event, &mut out);
     }
+    let out = highlight::code_blocks(out);
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     (html, heads)
@@ -583,6 +585,7 @@ mod tests {
         let html = render_section(source, false, &anchors, "p-a-");
         assert!(html.contains("<h3 id=\"p-a-noegletal\">Nøgletal</h3>"), "{html}");
         assert!(html.contains("href=\"#p-a-noegletal\""), "{html}");
-        assert!(html.contains("&lt;a href=\"#top\" id=\"main\"&gt;&lt;h2&gt;"), "code is as written: {html}");
+        assert!(html.contains("&quot;#top&quot;") && html.contains("&quot;main&quot;"), "code is as written: {html}");
+        assert!(!html.contains("p-a-top") && !html.contains("p-a-main"), "code is as written: {html}");
     }
 }

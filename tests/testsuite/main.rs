@@ -16,6 +16,7 @@ mod example;
 mod incremental;
 mod init;
 mod knowledge;
+mod markup;
 mod new;
 mod reliability;
 mod schema;
