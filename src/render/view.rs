@@ -24,9 +24,6 @@ enum Embed {
     Not,
 }
 
-/// Pages with at least this many headings get a table of contents.
-const TOC_MIN_HEADINGS: usize = 3;
-
 /// UI strings of the theme, by key.
 pub type Ui = BTreeMap<String, String>;
 
@@ -98,6 +95,19 @@ impl<'a> ViewBuilder<'a> {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
     }
 
+    /// The words of Markdown's HTML in the site's language, English where a UI string is missing.
+    fn labels(&self) -> markdown::labels::Labels {
+        let english = markdown::labels::Labels::default();
+        markdown::labels::Labels {
+            footnotes: self.ui("footnotes", &english.footnotes),
+            footnote: self.ui("footnote", &english.footnote),
+            back: self.ui("footnote_back", &english.back),
+            heading_link: self.ui("heading_link", &english.heading_link),
+            task_done: self.ui("task_done", &english.task_done),
+            task_open: self.ui("task_open", &english.task_open),
+        }
+    }
+
     /// `text` with `{hubs}` replaced by the hub kind's plural, in lower case
     /// (`How the {hubs} connect` → `How the topics connect`).
     fn with_hubs(&self, text: &str) -> String {
@@ -147,8 +157,9 @@ impl<'a> ViewBuilder<'a> {
     pub fn page_view(&self, i: PageIdx) -> PageView {
         let page = &self.pages[i];
         let kind = self.kind_of(i);
-        let (body_html, headings) = markdown::render(&page.body, self.config.markdown.allow_raw_html, &self.resolver(page));
-        let toc = if headings.len() >= TOC_MIN_HEADINGS {
+        let (body_html, headings) =
+            markdown::render_labelled(&page.body, self.config.markdown.allow_raw_html, &self.labels(), &self.resolver(page));
+        let toc = if headings.len() >= self.config.markdown.toc_min_headings {
             headings.into_iter().filter(|h| (2..=3).contains(&h.level)).collect()
         } else {
             Vec::new()
@@ -217,6 +228,7 @@ impl<'a> ViewBuilder<'a> {
             body_html: markdown::render_section(
                 &page.body,
                 self.config.markdown.allow_raw_html,
+                &self.labels(),
                 &self.resolver(page),
                 &format!("p-{}-", page.id),
             ),
@@ -265,7 +277,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn markdown(&self, page: &'a Page, source: &str) -> String {
-        markdown::render(source, self.config.markdown.allow_raw_html, &self.resolver(page)).0
+        markdown::render_labelled(source, self.config.markdown.allow_raw_html, &self.labels(), &self.resolver(page)).0
     }
 
     fn value_text(&self, page: &'a Page, value: &FieldValue) -> String {
