@@ -12,6 +12,7 @@ mod headings;
 pub mod highlight;
 pub mod labels;
 pub mod math;
+pub mod stylesheet;
 
 use headings::headings;
 use labels::Labels;

@@ -4,6 +4,7 @@
 //! renders Markdown but no template, and writes nothing.
 
 use super::charts::Numbers;
+use super::hub_map::{self, MapNode, Tie};
 use super::order::Order;
 use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
@@ -170,6 +171,7 @@ impl<'a> ViewBuilder<'a> {
         PageView {
             link: self.link(i),
             summary_html: self.summary_html(page, kind),
+            markup_css: markdown::stylesheet::needs_markup_css(&body_html),
             body_html,
             toc,
             fields,
@@ -441,6 +443,7 @@ impl<'a> ViewBuilder<'a> {
     /// The site-wide template values: navigation, hubs and the hub map.
     pub fn site_view(&self) -> SiteView {
         let hubs = self.hub_nav();
+        let (hub_map, hub_ties) = self.hub_map(&hubs);
         SiteView {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
@@ -448,7 +451,8 @@ impl<'a> ViewBuilder<'a> {
             base_url: self.config.base_url.clone(),
             origin: self.absolute_base().map(|b| b[..b.len() - self.base.len()].to_string()),
             lang: self.config.language.clone(),
-            hub_map: self.hub_map(&hubs),
+            hub_map,
+            hub_ties,
             hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
             hub_label: self.config.hub.map(|k| self.config.kinds[k].plural.clone()),
             hubs,
@@ -482,13 +486,13 @@ impl<'a> ViewBuilder<'a> {
         NavItem { title: kind.plural.clone(), url: format!("{}{}", self.base, kind.section_path()), color: None, key: kind.name.clone() }
     }
 
-    /// The map of the hub pages (`hubs`, in listing order) and what links them.
-    fn hub_map(&self, hubs: &[NavItem]) -> String {
-        let Some(k) = self.config.hub else { return String::new() };
+    /// The map of the hub pages (`hubs`, in listing order) and the ties it draws.
+    fn hub_map(&self, hubs: &[NavItem]) -> (String, Vec<TieView>) {
+        let Some(k) = self.config.hub else { return (String::new(), Vec::new()) };
         let order = self.order.of_kind(k);
-        let nodes: Vec<super::charts::MapNode> = hubs
+        let nodes: Vec<MapNode> = hubs
             .iter()
-            .map(|item| super::charts::MapNode {
+            .map(|item| MapNode {
                 title: item.title.clone(),
                 url: item.url.clone(),
                 color: item.color.clone().unwrap_or_else(|| "#555".into()),
@@ -498,11 +502,13 @@ impl<'a> ViewBuilder<'a> {
         for (a, &i) in order.iter().enumerate() {
             for r in &self.graph.related[i] {
                 if let Some(b) = order.iter().position(|&p| p == r.hub).filter(|&b| b > a) {
-                    edges.push((a, b, r.shared.len()));
+                    edges.push(Tie { a, b, shared: r.shared.len() });
                 }
             }
         }
-        super::charts::hub_map(&nodes, &edges, &self.with_hubs(&self.ui("hub_map_label", "")))
+        let ties = hub_map::strongest(&edges, nodes.len(), hub_map::TIES_PER_HUB);
+        let views = ties.iter().map(|t| TieView { a: hubs[t.a].clone(), b: hubs[t.b].clone(), shared: t.shared }).collect();
+        (hub_map::draw(&nodes, &ties, &self.with_hubs(&self.ui("hub_map_label", ""))), views)
     }
 
     /// The listing of kind `k`, or of its pages with one `facet` value, and its output path.

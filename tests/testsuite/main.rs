@@ -13,6 +13,7 @@ mod build;
 mod content;
 mod editorial;
 mod example;
+mod hubs;
 mod incremental;
 mod init;
 mod knowledge;

@@ -21,10 +21,10 @@ mod code {
         assert!(main.contains(r#"<span class="hl-function">hej</span>"#), "{main}");
         assert!(main.contains(r#"<span class="hl-comment"># en hilsen"#), "{main}");
         assert!(main.contains(r#"<span class="hl-string">&quot;Hej &quot;</span>"#), "{main}");
-        let css = run.html("style.css");
-        let dark = css.find("prefers-color-scheme:dark){:root{--hl-").expect("dark colours for code");
-        assert!(css[..dark].contains(":root{--hl-comment:"), "light colours for code come first");
-        assert!(css.contains(".hl-keyword,.hl-tag{color:var(--hl-keyword)}"));
+        let css = run.html("markup.css");
+        assert!(css.contains(".hl-keyword,.hl-tag{color:light-dark(#9a2f1f,#ff9f8a)}"), "a colour for light and one for dark mode");
+        assert!(run.html("side/").contains(r#"<link rel="stylesheet" href="/markup.css">"#), "the page with code links the styles of code");
+        assert!(!run.html("").contains("markup.css"), "a page without code does not");
     }
 
     #[test]
