@@ -687,7 +687,7 @@ impl Plan {
                 }
             }
             Kind::Concept => {
-                f.push(("aliases", Y::List((0..rng.range(0, 2)).map(|_| Y::Str(title(rng, 1, 2))).collect())));
+                f.push(("synonyms", Y::List((0..rng.range(0, 2)).map(|_| Y::Str(title(rng, 1, 2))).collect())));
                 f.push(("summary", Y::Text(paragraph(rng, 1, 3))));
                 let related = (0..rng.range(0, 4)).map(|_| self.pages[self.link_target(i, rng)].id.clone()).collect::<HashSet<_>>();
                 let mut related: Vec<String> = related.into_iter().collect();

@@ -56,6 +56,8 @@ pub struct ViewBuilder<'a> {
     base: String,
     /// How numbers are written in the site's language.
     numbers: Numbers,
+    /// The words of Markdown's HTML in the site's language.
+    labels: markdown::labels::Labels,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -63,7 +65,8 @@ impl<'a> ViewBuilder<'a> {
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
         let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
-        ViewBuilder { config, pages, graph, ui, order, base, numbers }
+        let labels = labels(ui);
+        ViewBuilder { config, pages, graph, ui, order, base, numbers, labels }
     }
 
     /// The site configuration.
@@ -94,19 +97,6 @@ impl<'a> ViewBuilder<'a> {
     /// The UI string `key`, or `fallback`.
     pub fn ui(&self, key: &str, fallback: &str) -> String {
         self.ui.get(key).cloned().unwrap_or_else(|| fallback.to_string())
-    }
-
-    /// The words of Markdown's HTML in the site's language, English where a UI string is missing.
-    fn labels(&self) -> markdown::labels::Labels {
-        let english = markdown::labels::Labels::default();
-        markdown::labels::Labels {
-            footnotes: self.ui("footnotes", &english.footnotes),
-            footnote: self.ui("footnote", &english.footnote),
-            back: self.ui("footnote_back", &english.back),
-            heading_link: self.ui("heading_link", &english.heading_link),
-            task_done: self.ui("task_done", &english.task_done),
-            task_open: self.ui("task_open", &english.task_open),
-        }
     }
 
     /// `text` with `{hubs}` replaced by the hub kind's plural, in lower case
@@ -159,7 +149,7 @@ impl<'a> ViewBuilder<'a> {
         let page = &self.pages[i];
         let kind = self.kind_of(i);
         let (body_html, headings) =
-            markdown::render_labelled(&page.body, self.config.markdown.allow_raw_html, &self.labels(), &self.resolver(page));
+            markdown::render_labelled(&page.body, self.config.markdown.allow_raw_html, &self.labels, &self.resolver(page));
         let toc = if headings.len() >= self.config.markdown.toc_min_headings {
             headings.into_iter().filter(|h| (2..=3).contains(&h.level)).collect()
         } else {
@@ -230,7 +220,7 @@ impl<'a> ViewBuilder<'a> {
             body_html: markdown::render_section(
                 &page.body,
                 self.config.markdown.allow_raw_html,
-                &self.labels(),
+                &self.labels,
                 &self.resolver(page),
                 &format!("p-{}-", page.id),
             ),
@@ -279,7 +269,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn markdown(&self, page: &'a Page, source: &str) -> String {
-        markdown::render_labelled(source, self.config.markdown.allow_raw_html, &self.labels(), &self.resolver(page)).0
+        markdown::render_labelled(source, self.config.markdown.allow_raw_html, &self.labels, &self.resolver(page)).0
     }
 
     fn value_text(&self, page: &'a Page, value: &FieldValue) -> String {
@@ -570,4 +560,18 @@ impl ViewBuilder<'_> {
 /// Site-relative folder of the listing of `kind`'s pages whose facet `def` has `value`.
 pub(crate) fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
     format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(value))
+}
+
+/// The words of Markdown's HTML from the UI strings, English where one is missing.
+fn labels(ui: &Ui) -> markdown::labels::Labels {
+    let english = markdown::labels::Labels::default();
+    let word = |key: &str, fallback: &str| ui.get(key).cloned().unwrap_or_else(|| fallback.to_string());
+    markdown::labels::Labels {
+        footnotes: word("footnotes", &english.footnotes),
+        footnote: word("footnote", &english.footnote),
+        back: word("footnote_back", &english.back),
+        heading_link: word("heading_link", &english.heading_link),
+        task_done: word("task_done", &english.task_done),
+        task_open: word("task_open", &english.task_open),
+    }
 }
