@@ -86,12 +86,25 @@ fn default_shard_pages() -> usize {
 }
 
 /// Markdown options from `site.yaml`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
     /// Whether raw HTML in Markdown is passed through (off: it is an error).
     #[serde(default)]
     pub allow_raw_html: bool,
+    /// How many headings a page needs before it gets a contents box.
+    #[serde(default = "default_toc_min_headings")]
+    pub toc_min_headings: usize,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { allow_raw_html: false, toc_min_headings: default_toc_min_headings() }
+    }
+}
+
+fn default_toc_min_headings() -> usize {
+    3
 }
 
 /// Index of a kind in [`Config::kinds`] (`config.kinds[k]`).

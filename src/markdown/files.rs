@@ -166,6 +166,18 @@ pub(super) fn scan_event(event: &Event<'_>, offset: usize, in_image: &mut bool, 
     }
 }
 
+/// `path` with the characters an address cannot hold as they are escaped.
+pub fn url_encoded(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '%' | '#' | '?' | '\'' | '`' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,10 +8,16 @@
 
 pub mod cost;
 pub mod files;
+pub mod footnotes;
+mod headings;
+pub mod highlight;
+pub mod labels;
+pub mod math;
+pub mod stylesheet;
 
-use crate::slug::slugify;
+use headings::headings;
+use labels::Labels;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
 
 /// URL schemes a link may use; anything else (`javascript:`, `data:`, `vbscript:`) is refused.
 pub const ALLOWED_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
@@ -24,6 +30,8 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_TASKLISTS
 }
 
 /// A heading of a page.
@@ -91,6 +99,8 @@ pub enum Misuse {
     HeadingAttributes,
     /// A body over one of the caps of [`cost`].
     TooCostly(cost::Cost),
+    /// A `$…$` or `$$…$$` formula whose TeX cannot be read.
+    Tex(String),
 }
 
 impl Misuse {
@@ -110,6 +120,10 @@ impl Misuse {
                 "remove the `name=value` part of the heading's `{…}`: attributes such as `onclick=` are raw HTML".into(),
             ),
             Misuse::TooCostly(cost) => cost.describe(),
+            Misuse::Tex(message) => (
+                format!("this formula cannot be read as TeX: {message}"),
+                "fix the TeX between the dollar signs, or write a dollar sign that is not math as `\\$`".into(),
+            ),
         }
     }
 }
@@ -176,6 +190,11 @@ fn scan_event(event: &Event<'_>, offset: usize, allow_raw_html: bool, out: &mut 
         Event::Start(Tag::Heading { attrs, .. }) if !allow_raw_html && !attrs.is_empty() => {
             out.problems.push(Problem { offset, misuse: Misuse::HeadingAttributes })
         }
+        Event::InlineMath(_) | Event::DisplayMath(_) => {
+            if let Some(error) = math::check(event) {
+                out.problems.push(Problem { offset: offset + error.offset, misuse: Misuse::Tex(error.message) });
+            }
+        }
         _ => {}
     }
 }
@@ -214,64 +233,6 @@ fn check_scheme(dest: &str) -> Result<(), Misuse> {
         Some(scheme) if !ALLOWED_SCHEMES.contains(&scheme.as_str()) => Err(Misuse::Scheme(scheme)),
         _ => Ok(()),
     }
-}
-
-/// Headings of an event stream, with unique anchor ids.
-fn headings<'a>(events: impl Iterator<Item = &'a Event<'a>>) -> Vec<Heading> {
-    let mut out = Vec::new();
-    let mut current: Option<(u8, Option<String>, String)> = None;
-    let mut used = Anchors::default();
-    for event in events {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                current = Some((level_number(*level), id.as_ref().map(|s| s.to_string()), String::new()))
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = &mut current {
-                    text.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, text)) = current.take() {
-                    let base = explicit.unwrap_or_else(|| slugify(&text));
-                    let id = used.unique(if base.is_empty() { "afsnit".into() } else { base });
-                    out.push(Heading { level, text: text.trim().to_string(), id });
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Anchor ids handed out on one page.
-#[derive(Default)]
-struct Anchors {
-    taken: HashSet<String>,
-    /// The next suffix to try per base, so 10,000 equal headings stay linear.
-    next: HashMap<String, usize>,
-}
-
-impl Anchors {
-    /// `base`, or `base-1`, `base-2`, … — the first one no earlier heading has,
-    /// also when a heading is literally called `x-1` (or has `{#x-1}`).
-    fn unique(&mut self, base: String) -> String {
-        if self.taken.insert(base.clone()) {
-            return base;
-        }
-        let n = self.next.entry(base.clone()).or_insert(1);
-        loop {
-            let id = format!("{base}-{n}");
-            *n += 1;
-            if self.taken.insert(id.clone()) {
-                return id;
-            }
-        }
-    }
-}
-
-fn level_number(level: HeadingLevel) -> u8 {
-    level as u8
 }
 
 /// Replaces `![[id]]` embeds with the resolver's HTML. An embed alone in its
@@ -322,20 +283,25 @@ pub struct Resolved {
     pub size: Option<(u32, u32)>,
 }
 
-/// Renders `source` to HTML. `resolve` maps internal links to URLs; unresolved ones become plain text.
+/// Renders `source` to HTML with English [`Labels`]. `resolve` maps internal links to URLs; unresolved ones become plain text.
 pub fn render(source: &str, allow_raw_html: bool, resolve: &dyn Fn(&LinkTarget) -> Option<Resolved>) -> (String, Vec<Heading>) {
-    render_as(source, allow_raw_html, resolve, None)
+    render_as(source, allow_raw_html, &Labels::default(), resolve, None)
+}
+
+/// Renders `source` to HTML, naming footnotes, heading links and task boxes with `labels`.
+pub fn render_labelled(source: &str, allow_raw_html: bool, labels: &Labels, resolve: Resolver<'_>) -> (String, Vec<Heading>) {
+    render_as(source, allow_raw_html, labels, resolve, None)
 }
 
 /// Renders `source` as one section of a page that holds many: headings one
 /// level down (`##` becomes `<h3>`), and every id and `#anchor` link of the
 /// page given `prefix`, so that two pages' `#noegletal` stay apart. Code
 /// and text are left as written.
-pub fn render_section(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, prefix: &str) -> String {
-    render_as(source, allow_raw_html, resolve, Some(prefix)).0
+pub fn render_section(source: &str, allow_raw_html: bool, labels: &Labels, resolve: Resolver<'_>, prefix: &str) -> String {
+    render_as(source, allow_raw_html, labels, resolve, Some(prefix)).0
 }
 
-fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section: Option<&str>) -> (String, Vec<Heading>) {
+fn render_as(source: &str, allow_raw_html: bool, labels: &Labels, resolve: Resolver<'_>, section: Option<&str>) -> (String, Vec<Heading>) {
     let parsed = Parser::new_ext(source, options());
     // Raw HTML from content becomes text before embeds add the only HTML that is let through.
     let escaped: Vec<Event<'_>> = if allow_raw_html {
@@ -348,13 +314,15 @@ fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section:
             })
             .collect()
     };
-    let events = embed_blocks(escaped, resolve);
+    let events = footnotes::footnotes(embed_blocks(escaped, resolve), labels);
     let heads = headings(events.iter());
     let mut rewriter = Rewriter {
         resolve,
         allow_raw_html,
         heads: &heads,
         heading_index: 0,
+        open_heading: None,
+        labels,
         skip_wiki_text: false,
         open_links: Vec::new(),
         open_images: Vec::new(),
@@ -365,6 +333,7 @@ fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section:
     for event in events {
         rewriter.rewrite(event, &mut out);
     }
+    let out = math::formulas(highlight::code_blocks(out));
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     (html, heads)
@@ -380,6 +349,9 @@ struct Rewriter<'r> {
     allow_raw_html: bool,
     heads: &'r [Heading],
     heading_index: usize,
+    /// The id (with the section's prefix) and text of the heading being written.
+    open_heading: Option<(String, String)>,
+    labels: &'r Labels,
     /// Inside a plain `[[id]]`, whose text is replaced by the target's title.
     skip_wiki_text: bool,
     /// For each open link: true when it was resolved, false when an `<em>` stands in for it.
@@ -400,7 +372,8 @@ impl<'e> Rewriter<'_> {
         }
         match event {
             Event::Start(Tag::Heading { level, classes, mut attrs, .. }) => {
-                let id = self.heads.get(self.heading_index).map(|h| CowStr::from(h.id.clone()));
+                let head = self.heads.get(self.heading_index);
+                let id = head.map(|h| CowStr::from(h.id.clone()));
                 self.heading_index += 1;
                 // `## Title {onmouseover=…}` would otherwise write the attribute as is.
                 if !self.allow_raw_html {
@@ -410,9 +383,16 @@ impl<'e> Rewriter<'_> {
                     Some(prefix) => (one_down(level), id.map(|id| format!("{prefix}{id}").into())),
                     None => (level, id),
                 };
+                self.open_heading = id.as_ref().zip(head).map(|(id, h)| (id.to_string(), h.text.clone()));
                 out.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
             }
-            Event::End(TagEnd::Heading(level)) if self.section.is_some() => out.push(Event::End(TagEnd::Heading(one_down(level)))),
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((id, text)) = self.open_heading.take() {
+                    out.push(Event::InlineHtml(self.labels.heading_link(&id, &text).into()));
+                }
+                out.push(Event::End(TagEnd::Heading(if self.section.is_some() { one_down(level) } else { level })));
+            }
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(self.labels.task_box(done).into())),
             Event::Html(html) if self.section.is_some() => out.push(Event::Html(self.section_html(&html).into())),
             Event::InlineHtml(html) if self.section.is_some() => out.push(Event::InlineHtml(self.section_html(&html).into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => self.link(link_type, &dest_url, title, id, out),

@@ -75,7 +75,8 @@ fn heading_attributes_are_problems_and_never_written() {
     let src = "## Hej {#hej .stor onmouseover=alert(1) style=x}\n";
     assert_eq!(scan(src, false).problems.len(), 1);
     let (html, _) = render(src, false, &resolver);
-    assert_eq!(html, "<h2 id=\"hej\" class=\"stor\">Hej</h2>\n");
+    let link = r##"<a class="heading-link" href="#hej" aria-label="Link to this section: Hej" data-pagefind-ignore>#</a>"##;
+    assert_eq!(html, format!("<h2 id=\"hej\" class=\"stor\">Hej{link}</h2>\n"));
     assert!(scan("## Hej {#hej .stor}\n", false).problems.is_empty());
 }
 
@@ -117,8 +118,9 @@ fn a_section_shifts_headings_and_prefixes_anchors_but_not_code() {
         LinkTarget::Anchor(a) => Some(Resolved { url: format!("#{a}"), title: String::new(), embed: None, size: None }),
         t => resolver(t),
     };
-    let html = render_section(source, false, &anchors, "p-a-");
-    assert!(html.contains("<h3 id=\"p-a-noegletal\">Nøgletal</h3>"), "{html}");
+    let html = render_section(source, false, &Labels::default(), &anchors, "p-a-");
+    assert!(html.contains(r##"<h3 id="p-a-noegletal">Nøgletal<a class="heading-link" href="#p-a-noegletal""##), "{html}");
     assert!(html.contains("href=\"#p-a-noegletal\""), "{html}");
-    assert!(html.contains("&lt;a href=\"#top\" id=\"main\"&gt;&lt;h2&gt;"), "code is as written: {html}");
+    assert!(html.contains("&quot;#top&quot;") && html.contains("&quot;main&quot;"), "code is as written: {html}");
+    assert!(!html.contains("p-a-top") && !html.contains("p-a-main"), "code is as written: {html}");
 }

@@ -1,5 +1,5 @@
-//! Charts drawn at build time as inline SVG: bar charts for figures, and the
-//! map of hub pages (actor chapters) and their connections.
+//! Charts drawn at build time as inline SVG: bar charts for figures (the
+//! map of hub pages is in [`super::hub_map`]).
 //!
 //! No chart library runs in the browser. Every bar carries its number as
 //! text and grouped bars carry their series name, so a chart reads without
@@ -105,63 +105,6 @@ fn unit_suffix(unit: &str) -> String {
         "%" => " %".into(),
         u => format!(" {u}"),
     }
-}
-
-/// A node of the hub map.
-#[derive(Debug, Clone)]
-pub struct MapNode {
-    /// Label.
-    pub title: String,
-    /// Link target.
-    pub url: String,
-    /// Fill colour.
-    pub color: String,
-}
-
-/// The map of hubs: nodes on a circle, edges as wide as the number of shared pages.
-pub fn hub_map(nodes: &[MapNode], edges: &[(usize, usize, usize)], label: &str) -> String {
-    if nodes.is_empty() {
-        return String::new();
-    }
-    let (w, h, r) = (720.0_f64, 520.0_f64, 190.0_f64);
-    let pos: Vec<(f64, f64)> = (0..nodes.len())
-        .map(|i| {
-            let a = std::f64::consts::TAU * i as f64 / nodes.len() as f64 - std::f64::consts::FRAC_PI_2;
-            (w / 2.0 + r * 1.45 * a.cos(), h / 2.0 + r * a.sin())
-        })
-        .collect();
-    let max = edges.iter().map(|e| e.2).max().unwrap_or(1).max(1) as f64;
-    let mut svg = String::new();
-    // No role="img" here: that would hide the links to the chapters from assistive technology.
-    let _ =
-        write!(svg, r#"<svg class="hub-map" viewBox="0 0 {w} {h}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#, escape(label));
-    for &(a, b, n) in edges {
-        let ((x1, y1), (x2, y2)) = (pos[a], pos[b]);
-        let width = 1.0 + 9.0 * n as f64 / max;
-        let _ = write!(
-            svg,
-            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="hub-edge" style="stroke-width:{width:.1}"><title>{} – {}: {n}</title></line>"#,
-            escape(&nodes[a].title),
-            escape(&nodes[b].title)
-        );
-    }
-    for (node, (x, y)) in nodes.iter().zip(&pos) {
-        let _ = write!(
-            svg,
-            r#"<a href="{}"><circle cx="{x:.1}" cy="{y:.1}" r="16" style="fill:{}" class="hub-node"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" class="hub-label">{}</text></a>"#,
-            escape(&node.url),
-            escape(&node.color),
-            y + 34.0,
-            escape(&short(&node.title))
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn short(title: &str) -> String {
-    let words: Vec<&str> = title.split_whitespace().collect();
-    if words.len() <= 3 { title.to_string() } else { format!("{} …", words[..3].join(" ")) }
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! [`embedded`] in the binary; [`write`] runs the views
 //! through the templates into files — pages, listings, special pages, the
 //! print page, the sitemap, the Atom [`feeds`] and the [`redirects`] at pages' old addresses; [`plan`] knows the path of every file before
-//! it is rendered, and checks them. [`charts`] draws figures and the hub map as
+//! it is rendered, and checks them. [`charts`] draws figures and [`hub_map`] the map of hubs as
 //! inline SVG.
 
 pub mod charts;
 pub mod embedded;
 pub mod feeds;
+pub mod hub_map;
 pub mod order;
 pub mod plan;
 pub mod redirects;

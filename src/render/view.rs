@@ -4,6 +4,7 @@
 //! renders Markdown but no template, and writes nothing.
 
 use super::charts::Numbers;
+use super::hub_map::{self, MapNode, Tie};
 use super::order::Order;
 use super::theme::StaticFile;
 use super::values::{chart, enum_labels, facet_values, has_enum};
@@ -24,9 +25,6 @@ enum Embed {
     /// No: a page already embedded in another (embeds go one level deep).
     Not,
 }
-
-/// Pages with at least this many headings get a table of contents.
-const TOC_MIN_HEADINGS: usize = 3;
 
 /// UI strings of the theme, by key.
 pub type Ui = BTreeMap<String, String>;
@@ -62,6 +60,8 @@ pub struct ViewBuilder<'a> {
     /// The static files and the files beside the pages, by output path:
     /// where pictures' sizes are read.
     files: Option<&'a BTreeMap<String, StaticFile>>,
+    /// The words of Markdown's HTML in the site's language.
+    labels: markdown::labels::Labels,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -69,7 +69,8 @@ impl<'a> ViewBuilder<'a> {
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
         let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
-        ViewBuilder { config, pages, graph, ui, order, base, numbers, files: None }
+        let labels = labels(ui);
+        ViewBuilder { config, pages, graph, ui, order, base, numbers, files: None, labels }
     }
 
     /// Reads pictures' sizes from `files` (output path → file).
@@ -166,8 +167,9 @@ impl<'a> ViewBuilder<'a> {
     pub fn page_view(&self, i: PageIdx) -> PageView {
         let page = &self.pages[i];
         let kind = self.kind_of(i);
-        let (body_html, headings) = markdown::render(&page.body, self.config.markdown.allow_raw_html, &self.resolver(page));
-        let toc = if headings.len() >= TOC_MIN_HEADINGS {
+        let (body_html, headings) =
+            markdown::render_labelled(&page.body, self.config.markdown.allow_raw_html, &self.labels, &self.resolver(page));
+        let toc = if headings.len() >= self.config.markdown.toc_min_headings {
             headings.into_iter().filter(|h| (2..=3).contains(&h.level)).collect()
         } else {
             Vec::new()
@@ -178,6 +180,7 @@ impl<'a> ViewBuilder<'a> {
         PageView {
             link: self.link(i),
             summary_html: self.summary_html(page, kind),
+            markup_css: markdown::stylesheet::needs_markup_css(&body_html),
             body_html,
             toc,
             fields,
@@ -236,6 +239,7 @@ impl<'a> ViewBuilder<'a> {
             body_html: markdown::render_section(
                 &page.body,
                 self.config.markdown.allow_raw_html,
+                &self.labels,
                 &self.resolver(page),
                 &format!("p-{}-", page.id),
             ),
@@ -255,7 +259,11 @@ impl<'a> ViewBuilder<'a> {
                 let path = markdown::files::site_path(&from.path, &markdown::files::local_path(url)?)?;
                 let tail = url.find(['?', '#']).map_or("", |i| &url[i..]);
                 let size = self.image_size(&path);
-                return Some(Resolved { url: format!("{}{}{tail}", self.base, url_encoded(&path)), size, ..Resolved::default() });
+                return Some(Resolved {
+                    url: format!("{}{}{tail}", self.base, markdown::files::url_encoded(&path)),
+                    size,
+                    ..Resolved::default()
+                });
             }
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
@@ -286,7 +294,7 @@ impl<'a> ViewBuilder<'a> {
     }
 
     fn markdown(&self, page: &'a Page, source: &str) -> String {
-        markdown::render(source, self.config.markdown.allow_raw_html, &self.resolver(page)).0
+        markdown::render_labelled(source, self.config.markdown.allow_raw_html, &self.labels, &self.resolver(page)).0
     }
 
     fn value_text(&self, page: &'a Page, value: &FieldValue) -> String {
@@ -450,6 +458,7 @@ impl<'a> ViewBuilder<'a> {
     /// The site-wide template values: navigation, hubs and the hub map.
     pub fn site_view(&self) -> SiteView {
         let hubs = self.hub_nav();
+        let (hub_map, hub_ties) = self.hub_map(&hubs);
         SiteView {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
@@ -457,7 +466,8 @@ impl<'a> ViewBuilder<'a> {
             base_url: self.config.base_url.clone(),
             origin: self.absolute_base().map(|b| b[..b.len() - self.base.len()].to_string()),
             lang: self.config.language.clone(),
-            hub_map: self.hub_map(&hubs),
+            hub_map,
+            hub_ties,
             hub_kind: self.config.hub.map(|k| self.config.kinds[k].name.clone()),
             hub_label: self.config.hub.map(|k| self.config.kinds[k].plural.clone()),
             hubs,
@@ -491,13 +501,13 @@ impl<'a> ViewBuilder<'a> {
         NavItem { title: kind.plural.clone(), url: format!("{}{}", self.base, kind.section_path()), color: None, key: kind.name.clone() }
     }
 
-    /// The map of the hub pages (`hubs`, in listing order) and what links them.
-    fn hub_map(&self, hubs: &[NavItem]) -> String {
-        let Some(k) = self.config.hub else { return String::new() };
+    /// The map of the hub pages (`hubs`, in listing order) and the ties it draws.
+    fn hub_map(&self, hubs: &[NavItem]) -> (String, Vec<TieView>) {
+        let Some(k) = self.config.hub else { return (String::new(), Vec::new()) };
         let order = self.order.of_kind(k);
-        let nodes: Vec<super::charts::MapNode> = hubs
+        let nodes: Vec<MapNode> = hubs
             .iter()
-            .map(|item| super::charts::MapNode {
+            .map(|item| MapNode {
                 title: item.title.clone(),
                 url: item.url.clone(),
                 color: item.color.clone().unwrap_or_else(|| "#555".into()),
@@ -507,11 +517,13 @@ impl<'a> ViewBuilder<'a> {
         for (a, &i) in order.iter().enumerate() {
             for r in &self.graph.related[i] {
                 if let Some(b) = order.iter().position(|&p| p == r.hub).filter(|&b| b > a) {
-                    edges.push((a, b, r.shared.len()));
+                    edges.push(Tie { a, b, shared: r.shared.len() });
                 }
             }
         }
-        super::charts::hub_map(&nodes, &edges, &self.with_hubs(&self.ui("hub_map_label", "")))
+        let ties = hub_map::strongest(&edges, nodes.len(), hub_map::TIES_PER_HUB);
+        let views = ties.iter().map(|t| TieView { a: hubs[t.a].clone(), b: hubs[t.b].clone(), shared: t.shared }).collect();
+        (hub_map::draw(&nodes, &ties, &self.with_hubs(&self.ui("hub_map_label", ""))), views)
     }
 
     /// The listing of kind `k`, or of its pages with one `facet` value, and its output path.
@@ -575,14 +587,16 @@ pub(crate) fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
     format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(value))
 }
 
-/// `path` with the characters an address cannot hold as they are escaped.
-fn url_encoded(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' | '"' | '<' | '>' | '%' | '#' | '?' | '\'' | '`' => out.push_str(&format!("%{:02X}", c as u32)),
-            c => out.push(c),
-        }
+/// The words of Markdown's HTML from the UI strings, English where one is missing.
+fn labels(ui: &Ui) -> markdown::labels::Labels {
+    let english = markdown::labels::Labels::default();
+    let word = |key: &str, fallback: &str| ui.get(key).cloned().unwrap_or_else(|| fallback.to_string());
+    markdown::labels::Labels {
+        footnotes: word("footnotes", &english.footnotes),
+        footnote: word("footnote", &english.footnote),
+        back: word("footnote_back", &english.back),
+        heading_link: word("heading_link", &english.heading_link),
+        task_done: word("task_done", &english.task_done),
+        task_open: word("task_open", &english.task_open),
     }
-    out
 }

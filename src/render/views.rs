@@ -145,6 +145,8 @@ pub struct PageView {
     pub summary_html: String,
     /// Rendered body.
     pub body_html: String,
+    /// Whether the body has code, formulas, footnotes or task lists, which the theme's `markup.css` styles.
+    pub markup_css: bool,
     /// Headings of level 2 and 3, for a table of contents (empty on short pages).
     pub toc: Vec<Heading>,
     /// Fields in schema order, without title and summary.
@@ -247,8 +249,21 @@ pub struct SiteView {
     pub ui: BTreeMap<String, String>,
     /// Actor map SVG (safe), empty when there are no hubs.
     pub hub_map: String,
+    /// The ties the map draws, strongest first, as text for those who cannot see the map.
+    pub hub_ties: Vec<TieView>,
     /// The Atom feeds, the whole site's first; empty without an absolute `base_url`.
     pub feeds: Vec<FeedLink>,
+}
+
+/// A tie between two hubs on the hub map.
+#[derive(Debug, Clone, Serialize)]
+pub struct TieView {
+    /// One hub.
+    pub a: NavItem,
+    /// The other hub.
+    pub b: NavItem,
+    /// The number of pages that refer to both.
+    pub shared: usize,
 }
 
 /// An Atom feed, for `<link rel="alternate">` in `<head>`.

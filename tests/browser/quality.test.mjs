@@ -67,7 +67,7 @@ const pages = [
 
 // One page of every kind of the English example, plus listings, facets and the special pages.
 const examplePages = [
-  '', 'articles/typed-front-matter/', 'glossary/build/', 'authors/ada-park/', 'topics/building/', 'articles/',
+  '', 'articles/typed-front-matter/', 'articles/writing-pages/', 'glossary/build/', 'authors/ada-park/', 'topics/building/', 'articles/',
   'articles/tags/hosting/', 'articles/level/intro/', 'search/?q=build', 'print/', 'topics/building/print/', 'not-there/',
 ];
 
