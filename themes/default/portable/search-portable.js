@@ -31,7 +31,25 @@
     }).join(" ");
   }
 
-  window.ledestjerneLocalSearch = function (index, base) {
+  // Loads the script at `src`; resolves when it has run.
+  function load(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  // MiniSearch and the index, loaded by <script> (file:// allows no fetch), then the search.
+  window.ledestjerneLocalSearch = function (base) {
+    return load(base + "minisearch.js")
+      .then(function () { return load(base + "search-index.js"); })
+      .then(function () { return localSearch(window.ledestjerneIndex, base); });
+  };
+
+  function localSearch(index, base) {
     var docs = index.docs;
     // Filter names as Pagefind hands them back: HTML-escaped (search.js decodes them for display).
     docs.forEach(function (d) {
@@ -87,5 +105,5 @@
         return Promise.resolve(out);
       },
     };
-  };
+  }
 })();

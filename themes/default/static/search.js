@@ -1,46 +1,31 @@
-// Search for ledestjerne sites: a box in the header on every page (shortcut "/",
-// arrow keys, Enter, Escape) and a search page that reads ?q= and filters from
-// the URL. Results come from the Pagefind index built with the site (or, read from a folder, from a portable build's own index). All text
-// from the index is inserted with textContent; only <mark> is rebuilt as markup.
+// Search: the header box ("/", arrows, Enter, Escape) and the search page (?q=,
+// filters). Index text goes in as textContent; only <mark> is rebuilt.
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = script ? script.src.replace(/search\.js(\?.*)?$/, "") : "/";
-  // The UI strings come from the theme's translation, as data attributes of this script's tag.
+  // UI strings: this tag's data attributes.
   var ui = (script && script.dataset) || {};
   var lang = document.documentElement.lang || "en";
   var pagefindPromise = null;
 
-  // Loads the script at `src` once; resolves when it has run.
-  function load(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = reject;
-      document.head.appendChild(s);
-    });
-  }
-
-  // From a folder (file://) Pagefind cannot fetch its index: a portable build
-  // has one loaded by <script> and searched with MiniSearch instead.
-  function localSearch() {
-    return load(base + "minisearch.js")
-      .then(function () { return load(base + "search-portable.js"); })
-      .then(function () { return load(base + "search-index.js"); })
-      .then(function () { return window.ledestjerneLocalSearch(window.ledestjerneIndex, base); });
-  }
-
   function pagefind() {
-    if (!pagefindPromise && window.location.protocol === "file:") pagefindPromise = localSearch();
+    // From file:// Pagefind cannot fetch its index; a portable build has its own.
+    if (!pagefindPromise && location.protocol === "file:") {
+      pagefindPromise = new Promise(function (ok, fail) {
+        var s = document.createElement("script");
+        s.src = base + "search-portable.js";
+        s.onload = function () { window.ledestjerneLocalSearch(base).then(ok, fail); };
+        s.onerror = fail;
+        document.head.appendChild(s);
+      });
+    }
     if (!pagefindPromise) {
-      // Long pages that are *about* a term (an actor chapter) should not lose to
-      // short pages that merely mention it, so page length counts for little
-      // and the title counts for much.
+      // Length counts little, titles much: a page about a term beats mentions.
       var options = { excerptLength: 22, ranking: { pageLength: 0.1, metaWeights: { title: 6 } } };
       pagefindPromise = import(base + "pagefind/pagefind.js").then(function (pf) {
         return pf.options(options).then(function () {
-          // Large sites come as several bundles, listed in shards.json and merged here.
+          // Large sites' bundles (shards.json), merged.
           return fetch(base + "pagefind/shards.json").then(function (r) { return r.ok ? r.json() : []; });
         }).then(function (others) {
           return Promise.all(others.map(function (dir) { return pf.mergeIndex(base + dir, options); }));
@@ -50,7 +35,7 @@
     return pagefindPromise;
   }
 
-  // Rebuilds a Pagefind excerpt (text with <mark>) as DOM nodes without parsing it as live HTML.
+  // An excerpt (text with <mark>) as DOM nodes, never parsed as live HTML.
   function decoded(html) {
     return new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html").body.textContent;
   }
@@ -112,7 +97,7 @@
     return n === 0 ? ui.noResults : n === 1 ? ui.oneResult : n + " " + ui.resultsCount;
   }
 
-  // ---- the box in the header ----
+  // The header box.
   function setupBox() {
     var input = document.getElementById("search-input");
     if (!input) return;
@@ -178,7 +163,7 @@
     document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
   }
 
-  // ---- the search page ----
+  // The search page.
   function setupPage() {
     var target = document.getElementById("search-results");
     if (!target) return;
@@ -197,7 +182,7 @@
       if (!filterBox) return;
       Object.keys(available).sort().forEach(function (name) {
         var label = document.createElement("label");
-        // Pagefind hands filter names back HTML-escaped; values it does not.
+        // Filter names come HTML-escaped; values do not.
         label.textContent = decoded(name) + " ";
         var select = document.createElement("select");
         select.name = name;
