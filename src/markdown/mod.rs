@@ -6,6 +6,7 @@
 //! and other unsafe link schemes); [`render`] writes HTML, resolving each
 //! internal link through a caller-supplied resolver once all pages are known.
 
+pub mod cite;
 pub mod cost;
 
 use crate::slug::slugify;
@@ -59,6 +60,8 @@ pub enum LinkTarget {
     Embed(String),
     /// Anything else that is allowed: an external or site-relative URL.
     Other(String),
+    /// `[@key]`, `[@a; @b, s. 4]`: a citation of bibliography entries ([`cite`]).
+    Cite(cite::Citation),
 }
 
 /// One outgoing link and the byte offset where it is written.
@@ -147,6 +150,7 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
         }
     }
     out.headings = headings(heading_events.iter());
+    out.links.extend(cite::scan(source));
     out
 }
 
@@ -339,7 +343,7 @@ fn render_as(source: &str, allow_raw_html: bool, resolve: Resolver<'_>, section:
             })
             .collect()
     };
-    let events = embed_blocks(escaped, resolve);
+    let events = cite::replace(embed_blocks(escaped, resolve), resolve);
     let heads = headings(events.iter());
     let mut rewriter = Rewriter {
         resolve,

@@ -1,10 +1,11 @@
 //! The pipeline: the stages every command runs, in order.
 //!
 //! ```text
-//! load ─────────────► Loaded { site: Site { config, pages, graph }, theme, warnings }
+//! load ─────────────► Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings }
 //!   config   site.yaml → typed schema (kinds, fields, roles, hub)
 //!   content  content/**/*.md → validated pages
 //!   graph    references and links → edges, backlinks, related hubs
+//!   cite     bibliography files → formatted references; citations checked
 //!   theme    templates, static files, UI strings
 //! views ────────────► Order + ViewBuilder: typed views, `site` set in the templates
 //! write ────────────► pages, listings, special pages, sitemap   (render::Writer)
@@ -27,6 +28,7 @@ mod session;
 
 pub use session::{Rendered, Session};
 
+use crate::cite::{self, Bibliography};
 use crate::config::{self, Config};
 use crate::content::{self, Page, PageIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -59,6 +61,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The content graph.
     pub graph: Graph,
+    /// The bibliography the pages cite, formatted.
+    pub bibliography: Bibliography,
 }
 
 /// What [`load`] hands on: the site, its theme, and the warnings so far.
@@ -93,6 +97,9 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
+    let (bibliography, cite_diagnostics) = cite::load(&options.root, &config);
+    diagnostics.extend(cite_diagnostics);
+    diagnostics.extend(cite::check(&pages, &graph, &bibliography));
     match theme::load(&options.root, &config) {
         Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
@@ -101,7 +108,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }
-            Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics })
+            Ok(Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings: diagnostics })
         }
         Ok(_) => Err(diagnostics),
         Err(theme_diagnostics) => {
@@ -126,7 +133,7 @@ fn leave_out_drafts(mut pages: Vec<Page>, graph: Graph, config: &Config) -> (Vec
 /// Stage 2: the views of `site` in listing `order`; sets the templates'
 /// site-wide values, then hands a writer of those views to `write`.
 pub fn with_writer<R>(site: &Site, theme: &mut Theme, order: &Order, write: impl FnOnce(&Writer<'_>, &SiteView) -> R) -> R {
-    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order);
+    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order).with_bibliography(&site.bibliography);
     let site_view = views.site_view();
     theme.templates.set_site(&site_view);
     let writer = Writer::new(&views, &theme.templates);

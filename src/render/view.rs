@@ -7,6 +7,7 @@ use super::charts::Numbers;
 use super::order::Order;
 use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
+use crate::cite::Bibliography;
 use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
 use crate::content::{FieldValue, Page, PageIdx};
 use crate::graph::Graph;
@@ -58,6 +59,8 @@ pub struct ViewBuilder<'a> {
     base: String,
     /// How numbers are written in the site's language.
     numbers: Numbers,
+    /// The bibliography citations are formatted from, if the site has one.
+    bibliography: Option<&'a Bibliography>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -65,7 +68,17 @@ impl<'a> ViewBuilder<'a> {
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
         let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
-        ViewBuilder { config, pages, graph, ui, order, base, numbers }
+        ViewBuilder { config, pages, graph, ui, order, base, numbers, bibliography: None }
+    }
+
+    /// The same builder, formatting citations from `bibliography`.
+    pub fn with_bibliography(self, bibliography: &'a Bibliography) -> Self {
+        ViewBuilder { bibliography: Some(bibliography), ..self }
+    }
+
+    /// The bibliography, when one was given.
+    pub fn bibliography(&self) -> Option<&'a Bibliography> {
+        self.bibliography
     }
 
     /// The site configuration.
@@ -172,6 +185,8 @@ impl<'a> ViewBuilder<'a> {
             path: page.path.clone(),
             image: self.image(page, kind),
             print_url: (Some(page.kind) == self.config.hub).then(|| format!("{}{}", self.base, hub_print_path(self.ui, &page.url))),
+            references: self.references(i),
+            reference_html: self.own_reference(page),
         }
     }
 
@@ -235,6 +250,9 @@ impl<'a> ViewBuilder<'a> {
                 // `/img/logo.png` is the site's own: under the site's path, wherever it is published.
                 let path = url.strip_prefix('/').filter(|rest| !rest.starts_with('/'))?;
                 return Some(Resolved { url: format!("{}{path}", self.base), title: String::new(), embed: None });
+            }
+            if let LinkTarget::Cite(citation) = target {
+                return self.citation(from, citation);
             }
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
@@ -445,6 +463,7 @@ impl<'a> ViewBuilder<'a> {
             sections: self.sections(),
             ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
             feeds: super::feeds::links(self),
+            bibliography_url: self.bibliography_url(),
         }
     }
 

@@ -200,6 +200,7 @@ impl<'a> Writer<'a> {
         self.sitemap(sink);
         super::redirects::write(self.views, sink);
         super::feeds::write(self.views, sink);
+        failures.extend(super::cite::write(self.views, self.templates, sink));
         failures
     }
 }
