@@ -114,8 +114,9 @@ fn key_location(file: &str, text: &str, key: &str) -> Location {
         .match_indices(key)
         .find(|(i, _)| {
             let before = text[..*i].trim_end().chars().last();
+            let line_start = matches!(text[..*i].chars().last(), None | Some('\n'));
             let after = text[i + key.len()..].trim_start().chars().next();
-            before == Some('{') || (matches!(before, None | Some('\n')) && after == Some(':'))
+            before == Some('{') || (line_start && after == Some(':'))
         })
         .map_or(0, |(i, _)| i);
     Location::at_offset(file, text, offset, 1)

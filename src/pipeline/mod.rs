@@ -98,8 +98,11 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
     let (bibliography, cite_diagnostics) = cite::load(&options.root, &config);
+    // A bibliography file that does not parse is reported once, not at every citation of it.
+    if !cite_diagnostics.has_errors() {
+        diagnostics.extend(cite::check(&pages, &graph, &bibliography));
+    }
     diagnostics.extend(cite_diagnostics);
-    diagnostics.extend(cite::check(&pages, &graph, &bibliography));
     match theme::load(&options.root, &config) {
         Ok((theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);

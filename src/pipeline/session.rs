@@ -248,6 +248,8 @@ fn render_affected(writer: &Writer<'_>, before: &Before, affected: &mut Affected
     let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
     let (_, mut failures) = writer.pages(&indices, sink, &|_, _| ());
     failures.extend(writer.listings(&|k| affected.listed.contains(&k), sink));
+    // One page, which shows the titles of the pages about works: cheaper to render than to work out.
+    failures.extend(writer.bibliography(sink));
     (indices.len(), failures)
 }
 

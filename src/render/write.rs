@@ -193,6 +193,11 @@ impl<'a> Writer<'a> {
         sink(OutputFile::text("sitemap.xml", xml));
     }
 
+    /// The bibliography page, when the site has a bibliography.
+    pub fn bibliography(&self, sink: Sink<'_>) -> Option<TemplateFailure> {
+        super::cite::write(self.views, self.templates, sink)
+    }
+
     /// Everything that is not a page of the content: listings, special pages and the sitemap.
     pub fn site_files(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let mut failures = self.listings(&|_| true, sink);
@@ -200,7 +205,7 @@ impl<'a> Writer<'a> {
         self.sitemap(sink);
         super::redirects::write(self.views, sink);
         super::feeds::write(self.views, sink);
-        failures.extend(super::cite::write(self.views, self.templates, sink));
+        failures.extend(self.bibliography(sink));
         failures
     }
 }
