@@ -175,12 +175,27 @@ fn independent_style(name: &str) -> Result<IndependentStyle, String> {
 }
 
 /// The CSL locales for `language` (`da` finds `da-DK`), and US English,
-/// which every style falls back on.
+/// which every style falls back on. Only those are decoded: all sixty-odd
+/// of Hayagriva's take longer than the rest of a small site's build.
 fn locales(language: &str) -> Vec<Locale> {
-    let wanted = |lang: &str| {
-        lang == "en-US" || lang.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(language.split('-').next().unwrap_or(language)))
-    };
-    hayagriva::archive::locales().into_iter().filter(|l| l.lang.as_ref().is_some_and(|code| wanted(&code.0))).collect()
+    let primary = language.split('-').next().unwrap_or(language);
+    let wanted = |code: &str| code == "en-US" || code.split('-').next().is_some_and(|l| l.eq_ignore_ascii_case(primary));
+    hayagriva::archive::LOCALES
+        .iter()
+        .filter(|bytes| cbor_lang(bytes).is_none_or(wanted))
+        .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
+        .filter(|locale| locale.lang.as_ref().is_some_and(|code| wanted(&code.0)))
+        .collect()
+}
+
+/// The `xml:lang` of an encoded CSL locale, read from its bytes without
+/// decoding it: the key `@xml:lang`, then a short CBOR text (head byte
+/// `0x60` + length). `None` when it is not written that way.
+fn cbor_lang(bytes: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = b"@xml:lang";
+    let at = bytes.windows(KEY.len()).position(|w| w == KEY)? + KEY.len();
+    let len = usize::from(bytes.get(at)?.checked_sub(0x60).filter(|n| *n < 24)?);
+    std::str::from_utf8(bytes.get(at + 1..at + 1 + len)?).ok()
 }
 
 /// A citation's elements as parts: each cited entry's own part, and the text between.
@@ -302,5 +317,24 @@ fn write_formatted(text: &str, formatting: &hayagriva::Formatting, out: &mut Str
     out.push_str(&escape(text));
     for end in close.into_iter().rev() {
         out.push_str(end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_sites_language_and_us_english_are_decoded() {
+        let codes: Vec<String> = super::locales("da").into_iter().filter_map(|l| l.lang.map(|c| c.0)).collect();
+        assert_eq!(codes, ["da-DK", "en-US"]);
+        let langs = hayagriva::archive::LOCALES.iter().filter(|b| super::cbor_lang(b).is_some()).count();
+        assert_eq!(langs, hayagriva::archive::LOCALES.len(), "every archived locale's language is read from its bytes");
+    }
+
+    #[test]
+    fn locators_are_read_with_their_label() {
+        use hayagriva::citationberg::taxonomy::Locator;
+        assert_eq!(super::locator("s. 45"), (Locator::Page, "45"));
+        assert_eq!(super::locator("kap. 2"), (Locator::Chapter, "2"));
+        assert_eq!(super::locator("45-47"), (Locator::Page, "45-47"));
     }
 }
