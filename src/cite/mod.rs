@@ -177,7 +177,8 @@ pub fn check_page(i: PageIdx, pages: &[Page], graph: &Graph, bibliography: &Bibl
 /// An unknown key, with the closest known one as a suggestion.
 fn unknown_key(key: &str, location: Location, keys: &[&str], verb: &str) -> Diagnostic {
     if keys.is_empty() {
-        let help = "declare a bibliography in site.yaml (`bibliography: { files: [litteratur.bib] }`), or write the text as code: `[@…]`";
+        let help =
+            "declare a bibliography in site.yaml (`bibliography: { files: [content/litteratur.bib] }`), or write the text as code: `[@…]`";
         return Diagnostic::error(location, format!("`@{key}` is a citation, but the site has no bibliography")).with_help(help);
     }
     let help = match closest(key, keys) {

@@ -237,6 +237,7 @@ impl<'a> ViewBuilder<'a> {
             ),
             chart: chart(page, kind, self.numbers),
             source: self.source(page, kind),
+            references: self.references(i),
         }
     }
 

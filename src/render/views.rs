@@ -228,6 +228,8 @@ pub struct PrintView {
     pub chart: Option<ChartView>,
     /// Where the content comes from.
     pub source: Option<SourceView>,
+    /// The references of the works the page cites.
+    pub references: Vec<ReferenceView>,
 }
 
 /// One part of the print page, for the links between parts.

@@ -72,6 +72,13 @@ fn a_danish_page_cites_in_apa_with_danish_terms_and_lists_its_references() {
 }
 
 #[test]
+fn on_the_print_page_citations_link_to_the_references_of_their_page() {
+    let print = site("da", None).build().ok().main_html("print/");
+    assert_says(&print, r##"(<a href="#p-borgere-ref-soerensen2011">Sørensen &amp; Torfing, 2011, s. 21</a>)"##);
+    assert_says(&print, r#"<li id="p-borgere-ref-soerensen2011">Sørensen, E., &amp; Torfing, J. (2011)."#);
+}
+
+#[test]
 fn an_english_site_gets_english_terms_and_another_style_when_asked() {
     let main = site("en", None).build().ok().main_html("borgere/");
     assert_says(&main, ">Sørensen &amp; Torfing, 2011, p. 21</a>");
