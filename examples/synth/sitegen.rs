@@ -687,7 +687,7 @@ impl Plan {
                 }
             }
             Kind::Concept => {
-                f.push(("aliases", Y::List((0..rng.range(0, 2)).map(|_| Y::Str(title(rng, 1, 2))).collect())));
+                f.push(("synonyms", Y::List((0..rng.range(0, 2)).map(|_| Y::Str(title(rng, 1, 2))).collect())));
                 f.push(("summary", Y::Text(paragraph(rng, 1, 3))));
                 let related = (0..rng.range(0, 4)).map(|_| self.pages[self.link_target(i, rng)].id.clone()).collect::<HashSet<_>>();
                 let mut related: Vec<String> = related.into_iter().collect();
@@ -1181,7 +1181,14 @@ fn prepare_ours(out: &Path, repo_root: &Path) -> io::Result<()> {
         clear(&out.join(folder))?;
         copy_dir(&repo_root.join(folder), &out.join(folder))?;
     }
-    clear(&out.join("content"))
+    clear(&out.join("content"))?;
+    // The bibliography `site.yaml` names: the synthetic pages cite nothing, but it is read and checked.
+    let bibliography = repo_root.join("content/litteratur.bib");
+    if bibliography.is_file() {
+        fs::create_dir_all(out.join("content"))?;
+        fs::copy(bibliography, out.join("content/litteratur.bib"))?;
+    }
+    Ok(())
 }
 
 const HUGO_CONFIG: &str = r#"baseURL = "https://example.org/"
