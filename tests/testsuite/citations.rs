@@ -86,6 +86,8 @@ fn an_english_site_gets_english_terms_and_another_style_when_asked() {
     assert_says(&main, "<h2 id=\"references-h\">References</h2>");
     let chicago = site("en", Some("chicago-author-date")).build().ok().main_html("borgere/");
     assert_says(&chicago, ">Sørensen and Torfing 2011, 21</a>");
+    let danish = site("da", Some("chicago-author-date")).build().ok().main_html("borgere/");
+    assert_says(&danish, ">Sørensen og Torfing 2011, 21</a>");
 }
 
 #[test]
