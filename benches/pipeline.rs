@@ -76,7 +76,7 @@ fn fixture(pages: usize) -> Fixture {
     let (graph, d) = Graph::build(&pages, &config);
     ok_or_fail("graph", &d);
     let (mut theme, _) = theme::load(&root, &config).unwrap_or_else(|d| fail("theme", &d));
-    let site = Site { config, pages, graph };
+    let site = Site { config, pages, graph, bibliography: Default::default() };
     let docs = search_docs(&site, &mut theme);
     eprintln!("synthetic site: {written} pages in {}", root.display());
     Fixture { _dir: dir, root, site, files, docs }

@@ -48,6 +48,8 @@ pub struct Graph {
     pub by_id: HashMap<String, PageIdx>,
     /// Page index by source path.
     pub by_path: HashMap<String, PageIdx>,
+    /// The page about each bibliography entry, by the key in its `cite:`.
+    pub by_cite: HashMap<String, PageIdx>,
     /// Body scan of every page.
     pub scans: Vec<Scan>,
     /// Outgoing edges of every page (deduplicated).
@@ -76,7 +78,7 @@ impl Graph {
         let scans: Vec<Scan> = pages.par_iter().map(|p| markdown::scan(&p.body, allow_html)).collect();
         let by_id = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.id.clone(), i)).collect();
         let by_path = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.path.clone(), i)).collect();
-        let mut graph = Graph { by_id, by_path, scans, ..Graph::default() };
+        let mut graph = Graph { by_id, by_path, by_cite: by_cite(pages), scans, ..Graph::default() };
         let results: Vec<(BTreeSet<Edge>, Diagnostics)> =
             pages.par_iter().enumerate().map(|(i, page)| graph.edges_of(PageIdx(i), page, pages, config)).collect();
         let mut diagnostics = Diagnostics::new();
@@ -100,6 +102,7 @@ impl Graph {
     /// diagnostics are those of page `i`'s own references and links.
     pub fn replace_page(&mut self, i: PageIdx, pages: &[Page], config: &Config) -> (Replaced, Diagnostics) {
         let scan = markdown::scan(&pages[i].body, config.markdown.allow_raw_html);
+        self.by_cite = by_cite(pages);
         let old_scan = std::mem::replace(&mut self.scans[i], scan);
         let (edges, diagnostics) = self.edges_of(i, &pages[i], pages, config);
         let outgoing = std::mem::replace(&mut self.outgoing[i], edges);
@@ -130,7 +133,7 @@ impl Graph {
             LinkTarget::Page { id, .. } | LinkTarget::Embed(id) => self.by_id.get(id).copied(),
             LinkTarget::File { path, .. } => self.by_path.get(&join_relative(&from.path, path)?).copied(),
             LinkTarget::Anchor(_) => self.by_path.get(&from.path).copied(),
-            LinkTarget::Other(_) => None,
+            LinkTarget::Other(_) | LinkTarget::Cite(_) => None,
         }
     }
 
@@ -186,6 +189,12 @@ impl Graph {
             });
         }
         for link in &scan.links {
+            // A citation is an edge to the page about each cited entry; its keys are checked with the bibliography.
+            if let LinkTarget::Cite(citation) = &link.target {
+                let cited = citation.items.iter().filter_map(|item| self.by_cite.get(&item.key)).filter(|&&t| t != i);
+                edges.extend(cited.map(|&page| Edge { page, via: Via::Link }));
+                continue;
+            }
             match self.check_link(i, page, &link.target, pages, config) {
                 Ok(Some(target)) => {
                     edges.insert(Edge { page: target, via: Via::Link });
@@ -219,7 +228,7 @@ impl Graph {
         config: &Config,
     ) -> Result<Option<PageIdx>, Fault<'a>> {
         let (idx, anchor) = match target {
-            LinkTarget::Other(_) => return Ok(None),
+            LinkTarget::Other(_) | LinkTarget::Cite(_) => return Ok(None),
             LinkTarget::Embed(id) => {
                 let idx = self.by_id.get(id).copied().ok_or(Fault::NoEmbed { id })?;
                 if pages[idx].value(&config.kinds[pages[idx].kind], Role::Chart).is_none() {
@@ -321,6 +330,17 @@ impl Fault<'_> {
             ),
         }
     }
+}
+
+/// The page whose `cite:` names each key (the first, when two do: that is reported with the bibliography).
+fn by_cite(pages: &[Page]) -> HashMap<String, PageIdx> {
+    let mut out = HashMap::new();
+    for (i, page) in PageIdx::all(pages.len()).zip(pages) {
+        if let Some((key, _)) = &page.cite {
+            out.entry(key.clone()).or_insert(i);
+        }
+    }
+    out
 }
 
 /// Resolves `rel` against the folder of `from` (both `/`-separated, site-relative).

@@ -12,7 +12,8 @@
 //! 3. [`content`] discovers the pages, splits front matter from body and
 //!    validates each page against its kind.
 //! 4. [`markdown`] scans and renders bodies; [`graph`] resolves every
-//!    reference and link into one content graph with backlinks and related hubs.
+//!    reference and link into one content graph with backlinks and related
+//!    hubs; [`cite`] reads the bibliography and checks every citation against it.
 //! 5. [`render`] builds typed views and runs them through the theme's Tera
 //!    templates: pages, listings, print page, sitemap, charts.
 //! 6. [`search`] indexes the pages' views with Pagefind.
@@ -29,6 +30,7 @@ pub mod slug;
 pub mod tree;
 pub mod yaml;
 
+pub mod cite;
 pub mod config;
 pub mod content;
 pub mod graph;

@@ -1181,7 +1181,14 @@ fn prepare_ours(out: &Path, repo_root: &Path) -> io::Result<()> {
         clear(&out.join(folder))?;
         copy_dir(&repo_root.join(folder), &out.join(folder))?;
     }
-    clear(&out.join("content"))
+    clear(&out.join("content"))?;
+    // The bibliography `site.yaml` names: the synthetic pages cite nothing, but it is read and checked.
+    let bibliography = repo_root.join("content/litteratur.bib");
+    if bibliography.is_file() {
+        fs::create_dir_all(out.join("content"))?;
+        fs::copy(bibliography, out.join("content/litteratur.bib"))?;
+    }
+    Ok(())
 }
 
 const HUGO_CONFIG: &str = r#"baseURL = "https://example.org/"

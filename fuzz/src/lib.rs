@@ -138,7 +138,7 @@ pub fn markdown(data: &[u8]) {
         LinkTarget::Embed(id) if id.len() % 2 == 0 => {
             Some(Resolved { url: String::new(), title: String::new(), embed: Some("<figure class=\"chart\"></figure>".into()), size: None })
         }
-        LinkTarget::Embed(_) | LinkTarget::Other(_) => None,
+        LinkTarget::Embed(_) | LinkTarget::Other(_) | LinkTarget::Cite(_) => None,
     };
     let (html, headings) = markdown::render(source, false, &resolve);
     check_markdown_html(&html);
@@ -183,7 +183,7 @@ pub fn page_pipeline(data: &[u8]) {
     if diagnostics.has_errors() {
         return;
     }
-    let site = Site { config: config.clone(), pages, graph };
+    let site = Site { config: config.clone(), pages, graph, bibliography: Default::default() };
     let order = Order::new(&site.config, &site.pages);
     let (files, failures) = files::collect(|sink| {
         pipeline::with_writer(&site, &mut theme, &order, |writer, _| {

@@ -28,8 +28,10 @@ pub const ID_KEY: &str = "id";
 pub const DRAFT_KEY: &str = "draft";
 /// Built-in front-matter field of every kind: the page's old addresses, redirected to it.
 pub const ALIASES_KEY: &str = "aliases";
+/// Built-in front-matter field of every kind: the bibliography entry the page is about (`cite: bason2017`).
+pub const CITE_KEY: &str = "cite";
 /// The built-in fields, which no kind may declare.
-pub const BUILT_IN_FIELDS: [&str; 3] = [ID_KEY, DRAFT_KEY, ALIASES_KEY];
+pub const BUILT_IN_FIELDS: [&str; 4] = [ID_KEY, DRAFT_KEY, ALIASES_KEY, CITE_KEY];
 
 /// A validated site configuration.
 #[derive(Debug, Clone)]
@@ -54,6 +56,8 @@ pub struct Config {
     pub hub: Option<KindIdx>,
     /// Search index options.
     pub search: SearchConfig,
+    /// Bibliography files and citation style.
+    pub bibliography: BibliographyConfig,
     /// Whether draft pages are built (`build --drafts`, `serve`); not a
     /// key of `site.yaml` but a choice of the command.
     pub show_drafts: bool,
@@ -83,6 +87,19 @@ pub const DEFAULT_SHARD_PAGES: usize = 500;
 
 fn default_shard_pages() -> usize {
     DEFAULT_SHARD_PAGES
+}
+
+/// The bibliography from `site.yaml`: the files its entries are read from
+/// (BibLaTeX/BibTeX `.bib`, Hayagriva `.yaml`/`.yml`, relative to the site
+/// root) and the citation style; read and checked by the `cite` stage.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BibliographyConfig {
+    /// The bibliography files, in the order written.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// A CSL style by name (`apa`, `chicago-author-date`, …); APA when not set.
+    pub style: Option<String>,
 }
 
 /// Markdown options from `site.yaml`.

@@ -6,7 +6,7 @@
 //! Mappings whose order matters (kinds, fields) keep their order in an
 //! [`Ordered`] list.
 
-use super::{MarkdownConfig, SearchConfig};
+use super::{BibliographyConfig, MarkdownConfig, SearchConfig};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, de::DeserializeOwned};
 use serde_norway::Value;
@@ -72,6 +72,8 @@ pub struct RawConfig {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub search: SearchConfig,
+    #[serde(default)]
+    pub bibliography: BibliographyConfig,
     #[serde(default)]
     pub sources: BTreeMap<String, String>,
     #[serde(default)]

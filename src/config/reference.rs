@@ -3,7 +3,7 @@
 //! themselves, so a new key without documentation fails here.
 
 use super::raw::{RawConfig, RawKind, RawType};
-use super::{MarkdownConfig, Role, SearchConfig};
+use super::{BibliographyConfig, MarkdownConfig, Role, SearchConfig};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,7 +69,9 @@ fn documented() -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn the_reference_documents_every_key_and_no_other() {
     let mut settings = keys::<RawConfig>();
-    for (key, sub) in [("markdown", keys::<MarkdownConfig>()), ("search", keys::<SearchConfig>())] {
+    for (key, sub) in
+        [("markdown", keys::<MarkdownConfig>()), ("search", keys::<SearchConfig>()), ("bibliography", keys::<BibliographyConfig>())]
+    {
         settings.remove(key);
         settings.extend(sub.into_iter().map(|s| format!("{key}.{s}")));
     }

@@ -38,6 +38,7 @@ impl Resolver<'_> {
             kinds,
             hub,
             search: raw.search.clone(),
+            bibliography: raw.bibliography.clone(),
             show_drafts: false,
             portable: raw.portable,
         })

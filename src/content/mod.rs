@@ -82,6 +82,8 @@ pub struct Page {
     pub draft: bool,
     /// The page's old addresses (`aliases:`), each redirected to its URL.
     pub aliases: Vec<Alias>,
+    /// The bibliography entry the page is about (`cite: key`) and where that is written.
+    pub cite: Option<(String, Location)>,
 }
 
 /// An old address of a page, from its `aliases:`.
@@ -248,6 +250,7 @@ pub fn parse_page(file: &discover::SourceFile, text: &str, config: &Config, diag
         body_line: split.body_line,
         draft: fields.draft,
         aliases,
+        cite: fields.cite,
     })
 }
 

@@ -7,7 +7,7 @@
 
 use super::frontmatter::Split;
 use super::{FieldValue, Reference, Text};
-use crate::config::{ALIASES_KEY, Config, DRAFT_KEY, EnumValue, FieldDef, FieldType, ID_KEY, Kind, enum_list};
+use crate::config::{ALIASES_KEY, CITE_KEY, Config, DRAFT_KEY, EnumValue, FieldDef, FieldType, ID_KEY, Kind, enum_list};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, closest};
 use crate::yaml::{self, Limits};
 use serde_norway::Value;
@@ -24,6 +24,8 @@ pub struct Validated {
     pub draft: bool,
     /// The `aliases` as written, with where each is written.
     pub aliases: Vec<(String, Location)>,
+    /// The `cite` key, with where it is written.
+    pub cite: Option<(String, Location)>,
 }
 
 /// Validates the front matter of `split` against `kind`; `None` when it cannot be read at all.
@@ -60,6 +62,10 @@ pub fn validate(path: &str, split: &Split<'_>, kind: &Kind, config: &Config, dia
         let (line, col) = key_lines.get(key).map_or((1, 1), |&line| (line, 1));
         if key == ID_KEY {
             out.id = ctx.id(value, line, diagnostics);
+            continue;
+        }
+        if key == CITE_KEY {
+            out.cite = ctx.cite(value, line, diagnostics);
             continue;
         }
         if key == DRAFT_KEY || key == ALIASES_KEY {
@@ -193,6 +199,14 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// The `cite: key` of a page about a bibliography entry, with its place;
+    /// whether the key exists is checked with the bibliography.
+    fn cite(&self, value: &Value, line: usize, diagnostics: &mut Diagnostics) -> Option<(String, Location)> {
+        let FieldValue::Str(key) = self.convert(&FieldType::String, value, CITE_KEY, line, diagnostics)? else { return None };
+        let location = self.find(line, &key);
+        Some((key, location))
     }
 
     /// Reads the built-in field `key` (`draft` or `aliases`) into `out`.

@@ -53,3 +53,18 @@ impl Labels {
         format!("<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{}\"> ", escape(name))
     }
 }
+impl Labels {
+    /// The words from the site's UI strings (`word(key)`), English where one is missing.
+    pub fn from_words(word: impl Fn(&str) -> Option<String>) -> Labels {
+        let english = Labels::default();
+        let word = |key: &str, fallback: String| word(key).unwrap_or(fallback);
+        Labels {
+            footnotes: word("footnotes", english.footnotes),
+            footnote: word("footnote", english.footnote),
+            back: word("footnote_back", english.back),
+            heading_link: word("heading_link", english.heading_link),
+            task_done: word("task_done", english.task_done),
+            task_open: word("task_open", english.task_open),
+        }
+    }
+}

@@ -6,6 +6,7 @@
 //! and other unsafe link schemes); [`render`] writes HTML, resolving each
 //! internal link through a caller-supplied resolver once all pages are known.
 
+pub mod cite;
 pub mod cost;
 pub mod files;
 pub mod footnotes;
@@ -68,6 +69,8 @@ pub enum LinkTarget {
     Embed(String),
     /// Anything else that is allowed: an external or site-relative URL.
     Other(String),
+    /// `[@key]`, `[@a; @b, s. 4]`: a citation of bibliography entries ([`cite`]).
+    Cite(cite::Citation),
 }
 
 /// One outgoing link and the byte offset where it is written.
@@ -168,6 +171,7 @@ pub fn scan(source: &str, allow_raw_html: bool) -> Scan {
         }
     }
     out.headings = headings(heading_events.iter());
+    out.links.extend(cite::scan(source));
     out
 }
 
@@ -314,7 +318,7 @@ fn render_as(source: &str, allow_raw_html: bool, labels: &Labels, resolve: Resol
             })
             .collect()
     };
-    let events = footnotes::footnotes(embed_blocks(escaped, resolve), labels);
+    let events = footnotes::footnotes(cite::replace(embed_blocks(escaped, resolve), resolve), labels);
     let heads = headings(events.iter());
     let mut rewriter = Rewriter {
         resolve,

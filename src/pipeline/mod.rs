@@ -1,10 +1,11 @@
 //! The pipeline: the stages every command runs, in order.
 //!
 //! ```text
-//! load ─────────────► Loaded { site: Site { config, pages, graph }, theme, warnings }
+//! load ─────────────► Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings }
 //!   config   site.yaml → typed schema (kinds, fields, roles, hub)
 //!   content  content/**/*.md → validated pages
 //!   graph    references and links → edges, backlinks, related hubs
+//!   cite     bibliography files → formatted references; citations checked
 //!   theme    templates, static files, UI strings
 //! views ────────────► Order + ViewBuilder: typed views, `site` set in the templates
 //! write ────────────► pages, listings, special pages, sitemap   (render::Writer)
@@ -27,6 +28,7 @@ mod session;
 
 pub use session::{Rendered, Session};
 
+use crate::cite::{self, Bibliography};
 use crate::config::{self, Config};
 use crate::content::{self, Page, PageIdx};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -61,6 +63,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// The content graph.
     pub graph: Graph,
+    /// The bibliography the pages cite, formatted.
+    pub bibliography: Bibliography,
 }
 
 /// What [`load`] hands on: the site, its theme, and the warnings so far.
@@ -96,6 +100,12 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
+    let (bibliography, cite_diagnostics) = cite::load(&options.root, &config);
+    // A bibliography file that does not parse is reported once, not at every citation of it.
+    if !cite_diagnostics.has_errors() {
+        diagnostics.extend(cite::check(&pages, &graph, &bibliography));
+    }
+    diagnostics.extend(cite_diagnostics);
     match theme::load(&options.root, &config) {
         Ok((mut theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
@@ -107,7 +117,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }
-            Ok(Loaded { site: Site { config, pages, graph }, theme, warnings: diagnostics })
+            Ok(Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings: diagnostics })
         }
         Ok(_) => Err(diagnostics),
         Err(theme_diagnostics) => {
@@ -152,7 +162,9 @@ fn add_assets(root: &Path, theme: &mut Theme) -> Diagnostics {
 /// Stage 2: the views of `site` in listing `order`; sets the templates'
 /// site-wide values, then hands a writer of those views to `write`.
 pub fn with_writer<R>(site: &Site, theme: &mut Theme, order: &Order, write: impl FnOnce(&Writer<'_>, &SiteView) -> R) -> R {
-    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order).with_files(&theme.static_files);
+    let views = ViewBuilder::new(&site.config, &site.pages, &site.graph, &theme.ui, order)
+        .with_files(&theme.static_files)
+        .with_bibliography(&site.bibliography);
     let site_view = views.site_view();
     theme.templates.set_site(&site_view);
     let writer = Writer::new(&views, &theme.templates);

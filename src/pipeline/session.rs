@@ -109,7 +109,7 @@ impl Session {
             self.revert(undo);
             return Err(diagnostics);
         }
-        let Site { config, pages, graph } = &mut self.site;
+        let Site { config, pages, graph, .. } = &mut self.site;
         graph.relate(pages, config);
         match self.render(&before, affected, diagnostics) {
             Ok(rendered) => Ok(Some(rendered)),
@@ -124,10 +124,11 @@ impl Session {
     /// heading another gained in the same batch), and the links of the
     /// pages that point at what changed.
     fn relink(&mut self, undo: &[(PageIdx, Page)], affected: &Affected) -> Diagnostics {
-        let Site { config, pages, graph } = &mut self.site;
+        let Site { config, pages, graph, bibliography } = &mut self.site;
         let mut diagnostics = Diagnostics::new();
         for &(i, _) in undo {
             diagnostics.extend(graph.replace_page(i, pages, config).1);
+            diagnostics.extend(crate::cite::check_page(i, pages, graph, bibliography));
         }
         for &p in &affected.recheck {
             diagnostics.extend(graph.recheck(p, pages, config));
@@ -167,7 +168,7 @@ impl Session {
 
     /// Puts `page` in place of page `i`, noting what it affects; returns the old page.
     fn apply(&mut self, i: PageIdx, page: Page, affected: &mut Affected) -> Page {
-        let Site { config, pages, graph } = &mut self.site;
+        let Site { config, pages, graph, .. } = &mut self.site;
         let old = std::mem::replace(&mut pages[i], page);
         let (replaced, _) = graph.replace_page(i, pages, config);
         let new = &pages[i];
@@ -193,7 +194,7 @@ impl Session {
     }
 
     fn summary_links_to(&self, p: PageIdx, target: PageIdx) -> bool {
-        let Site { config, pages, graph } = &self.site;
+        let Site { config, pages, graph, .. } = &self.site;
         let Some(summary) = pages[p].value(&config.kinds[pages[p].kind], Role::Summary) else { return false };
         let mut found = false;
         summary.for_each_text(&mut |text| {
@@ -205,7 +206,7 @@ impl Session {
 
     /// Undoes [`Session::apply`]s, last first: the old pages were a good state.
     fn revert(&mut self, undo: Vec<(PageIdx, Page)>) {
-        let Site { config, pages, graph } = &mut self.site;
+        let Site { config, pages, graph, .. } = &mut self.site;
         for (i, page) in undo.into_iter().rev() {
             pages[i] = page;
             graph.replace_page(i, pages, config);
@@ -250,6 +251,8 @@ fn render_affected(writer: &Writer<'_>, before: &Before, affected: &mut Affected
     let indices: Vec<PageIdx> = affected.pages.iter().copied().collect();
     let (_, mut failures) = writer.pages(&indices, sink, &|_, _| ());
     failures.extend(writer.listings(&|k| affected.listed.contains(&k), sink));
+    // One page, which shows the titles of the pages about works: cheaper to render than to work out.
+    failures.extend(writer.bibliography(sink));
     (indices.len(), failures)
 }
 

@@ -8,13 +8,16 @@
 //! through the templates into files — pages, listings, special pages, the
 //! print page, the sitemap, the Atom [`feeds`] and the [`redirects`] at pages' old addresses; [`plan`] knows the path of every file before
 //! it is rendered, and checks them. [`charts`] draws figures and [`hub_map`] the map of hubs as
-//! inline SVG.
+//! inline SVG. [`cite`] puts citations, reference lists and the bibliography
+//! page into the views.
 
 pub mod charts;
+pub mod cite;
 pub mod embedded;
 pub mod feeds;
 pub mod hub_map;
 pub mod order;
+pub mod paths;
 pub mod plan;
 pub mod redirects;
 pub mod relative;

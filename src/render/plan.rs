@@ -181,6 +181,9 @@ fn generated(config: &Config, pages: &[Page], theme: &Theme) -> Vec<(String, Ori
     if templates.has("search.html") {
         files.push((format!("{}index.html", search_path(&theme.ui)), Origin::generated("the search page")));
     }
+    if !config.bibliography.files.is_empty() {
+        files.push((format!("{}index.html", super::cite::bibliography_path(&theme.ui)), Origin::generated("the bibliography page")));
+    }
     if templates.has("print.html") {
         for k in 0..pages.len().div_ceil(PRINT_PART_PAGES).max(1) {
             files.push((format!("{}index.html", print_path(&theme.ui, k)), Origin::generated("the print page")));

@@ -9,6 +9,7 @@ use super::order::Order;
 use super::theme::StaticFile;
 use super::values::{chart, enum_labels, facet_values, has_enum};
 use super::views::*;
+use crate::cite::Bibliography;
 use crate::config::{Config, EnumValue, FieldDef, FieldType, Kind, KindIdx, Role};
 use crate::content::{FieldValue, Page, PageIdx};
 use crate::graph::Graph;
@@ -29,23 +30,7 @@ enum Embed {
 /// UI strings of the theme, by key.
 pub type Ui = BTreeMap<String, String>;
 
-/// Site-relative folder of the search page, named by the UI string `search_path`.
-pub fn search_path(ui: &Ui) -> String {
-    format!("{}/", slugify(ui.get("search_path").map_or("search", String::as_str)))
-}
-
-/// Site-relative folder of part `k` (from 0) of the print page, named by
-/// the UI string `print_path`: `print/`, `print/2/`, …
-pub fn print_path(ui: &Ui, k: usize) -> String {
-    let folder = slugify(ui.get("print_path").map_or("print", String::as_str));
-    if k == 0 { format!("{folder}/") } else { format!("{folder}/{}/", k + 1) }
-}
-
-/// Site-relative folder of the print page of the hub page at `url`: the
-/// page's own folder with the print folder in it (`aktoerer/borgere/print/`).
-pub fn hub_print_path(ui: &Ui, url: &str) -> String {
-    format!("{url}{}", print_path(ui, 0))
-}
+pub use super::paths::{facet_path, hub_print_path, print_path, search_path};
 
 /// Builds the views of one site.
 pub struct ViewBuilder<'a> {
@@ -62,6 +47,8 @@ pub struct ViewBuilder<'a> {
     files: Option<&'a BTreeMap<String, StaticFile>>,
     /// The words of Markdown's HTML in the site's language.
     labels: markdown::labels::Labels,
+    /// The bibliography citations are formatted from, if the site has one.
+    bibliography: Option<&'a Bibliography>,
 }
 
 impl<'a> ViewBuilder<'a> {
@@ -69,8 +56,8 @@ impl<'a> ViewBuilder<'a> {
     pub fn new(config: &'a Config, pages: &'a [Page], graph: &'a Graph, ui: &'a Ui, order: &'a Order) -> Self {
         let base = crate::config::base_path(&config.base_url);
         let numbers = Numbers::from_marks(ui.get("number_thousands").map(String::as_str), ui.get("number_decimal").map(String::as_str));
-        let labels = labels(ui);
-        ViewBuilder { config, pages, graph, ui, order, base, numbers, files: None, labels }
+        let labels = markdown::labels::Labels::from_words(|key| ui.get(key).cloned());
+        ViewBuilder { config, pages, graph, ui, order, base, numbers, files: None, labels, bibliography: None }
     }
 
     /// Reads pictures' sizes from `files` (output path → file).
@@ -86,6 +73,16 @@ impl<'a> ViewBuilder<'a> {
             StaticFile::Builtin(bytes) => imagesize::blob_size(bytes).ok()?,
         };
         Some((u32::try_from(size.width).ok()?, u32::try_from(size.height).ok()?))
+    }
+
+    /// The same builder, formatting citations from `bibliography`.
+    pub fn with_bibliography(self, bibliography: &'a Bibliography) -> Self {
+        ViewBuilder { bibliography: Some(bibliography), ..self }
+    }
+
+    /// The bibliography, when one was given.
+    pub fn bibliography(&self) -> Option<&'a Bibliography> {
+        self.bibliography
     }
 
     /// The site configuration.
@@ -194,6 +191,8 @@ impl<'a> ViewBuilder<'a> {
             path: page.path.clone(),
             image: self.image(page, kind),
             print_url: (Some(page.kind) == self.config.hub).then(|| format!("{}{}", self.base, hub_print_path(self.ui, &page.url))),
+            references: self.references(i),
+            reference_html: self.own_reference(page),
         }
     }
 
@@ -245,6 +244,7 @@ impl<'a> ViewBuilder<'a> {
             ),
             chart: chart(page, kind, self.numbers),
             source: self.source(page, kind),
+            references: self.references(i),
         }
     }
 
@@ -264,6 +264,9 @@ impl<'a> ViewBuilder<'a> {
                     size,
                     ..Resolved::default()
                 });
+            }
+            if let LinkTarget::Cite(citation) = target {
+                return self.citation(from, citation);
             }
             let idx = self.graph.target(from, target)?;
             let anchor = match target {
@@ -476,6 +479,7 @@ impl<'a> ViewBuilder<'a> {
             sections: self.sections(),
             ui: self.ui.iter().map(|(k, v)| (k.clone(), self.with_hubs(v))).collect(),
             feeds: super::feeds::links(self),
+            bibliography_url: self.bibliography_url(),
         }
     }
 
@@ -579,24 +583,5 @@ impl ViewBuilder<'_> {
     /// The values of facet `def` of kind `k` that get listing pages.
     pub fn facet_values(&self, k: KindIdx, def: &FieldDef) -> Vec<EnumValue> {
         facet_values(&def.ty, &def.name, self.order.of_kind(k).iter().map(|&i| &self.pages[i]))
-    }
-}
-
-/// Site-relative folder of the listing of `kind`'s pages whose facet `def` has `value`.
-pub(crate) fn facet_path(kind: &Kind, def: &FieldDef, value: &str) -> String {
-    format!("{}{}/{}/", kind.section_path(), slugify(&def.label), slugify(value))
-}
-
-/// The words of Markdown's HTML from the UI strings, English where one is missing.
-fn labels(ui: &Ui) -> markdown::labels::Labels {
-    let english = markdown::labels::Labels::default();
-    let word = |key: &str, fallback: &str| ui.get(key).cloned().unwrap_or_else(|| fallback.to_string());
-    markdown::labels::Labels {
-        footnotes: word("footnotes", &english.footnotes),
-        footnote: word("footnote", &english.footnote),
-        back: word("footnote_back", &english.back),
-        heading_link: word("heading_link", &english.heading_link),
-        task_done: word("task_done", &english.task_done),
-        task_open: word("task_open", &english.task_open),
     }
 }

@@ -172,6 +172,32 @@ pub struct PageView {
     pub image: Option<String>,
     /// For hub pages: the print page of the hub with the pages that refer to it.
     pub print_url: Option<String>,
+    /// The references of the works the page cites, in the bibliography's order.
+    pub references: Vec<ReferenceView>,
+    /// On a page about a work (`cite: key`): its full reference as HTML.
+    pub reference_html: Option<String>,
+}
+
+/// One formatted bibliography entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    /// Its anchor (`ref-bason2017`), which citations on the page link to.
+    pub id: String,
+    /// The entry's key.
+    pub key: String,
+    /// The reference as HTML (escaped text, `<i>` for titles).
+    pub html: String,
+    /// The page about the work (`cite: key`), if there is one.
+    pub page: Option<LinkView>,
+}
+
+/// The bibliography page: every entry of the site's bibliography.
+#[derive(Debug, Clone, Serialize)]
+pub struct BibliographyView {
+    /// The page's title (UI string `bibliography`).
+    pub title: String,
+    /// Every entry, in the style's order.
+    pub entries: Vec<ReferenceView>,
 }
 
 /// A navigation entry.
@@ -204,6 +230,8 @@ pub struct PrintView {
     pub chart: Option<ChartView>,
     /// Where the content comes from.
     pub source: Option<SourceView>,
+    /// The references of the works the page cites.
+    pub references: Vec<ReferenceView>,
 }
 
 /// One part of the print page, for the links between parts.
@@ -253,6 +281,8 @@ pub struct SiteView {
     pub hub_ties: Vec<TieView>,
     /// The Atom feeds, the whole site's first; empty without an absolute `base_url`.
     pub feeds: Vec<FeedLink>,
+    /// The bibliography page's URL, when the site has a bibliography.
+    pub bibliography_url: Option<String>,
 }
 
 /// A tie between two hubs on the hub map.

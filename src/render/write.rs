@@ -252,6 +252,13 @@ impl<'a> Writer<'a> {
         sink(OutputFile::text("sitemap.xml", xml));
     }
 
+    /// The bibliography page, when the site has a bibliography.
+    pub fn bibliography(&self, sink: Sink<'_>) -> Option<TemplateFailure> {
+        super::cite::write(self.views, self.templates, &|file: OutputFile| {
+            sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))
+        })
+    }
+
     /// Everything that is not a page of the content: listings, special pages and the sitemap.
     pub fn site_files(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let mut failures = self.listings(&|_| true, sink);
@@ -261,6 +268,7 @@ impl<'a> Writer<'a> {
             sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))
         });
         super::feeds::write(self.views, sink);
+        failures.extend(self.bibliography(sink));
         failures
     }
 }

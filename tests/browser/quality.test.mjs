@@ -62,7 +62,7 @@ const pages = [
   'figurer/figur-5-3/', 'haandbogen/kapitel-3-samarbejde/', 'om-kurset/', 'cases/', 'aktoerer/',
   'cases/sektor/stat/', 'soeg/?q=borgere', 'print/', 'aktoerer/borgere/print/', 'findes-ikke/',
   'kursusdagen/refleksionsark/', 'kursusdagen/laesninger-cases-og-raad/', 'kursusdagen/torfings-ledelsesmodel/',
-  'litteratur/bason-saet-borgeren-i-spil-kap-1-2/', 'cases/form/eksempel/',
+  'litteratur/bason-saet-borgeren-i-spil-kap-1-2/', 'cases/form/eksempel/', 'begreber/borgerinddragelse/', 'litteraturliste/',
 ];
 
 // One page of every kind of the English example, plus listings, facets and the special pages.

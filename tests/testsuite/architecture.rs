@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["config"],
     &["content", "markdown"],
     &["graph"],
+    &["cite"],
     &["render"],
     &["search"],
     &["output"],

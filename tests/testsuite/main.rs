@@ -10,6 +10,7 @@ mod support;
 
 mod architecture;
 mod build;
+mod citations;
 mod content;
 mod editorial;
 mod example;

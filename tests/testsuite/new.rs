@@ -28,6 +28,7 @@ fn minimal_site() -> tempfile::TempDir {
         copy_dir(&Path::new(REPO).join(folder), &dir.path().join(folder));
     }
     fs::create_dir_all(dir.path().join("content")).expect("content folder");
+    fs::copy(Path::new(REPO).join("content/litteratur.bib"), dir.path().join("content/litteratur.bib")).expect("copy the bibliography");
     fs::write(dir.path().join("content/index.md"), "---\ntitle: \"Forside\"\n---\nVelkommen.\n").expect("front page");
     dir
 }

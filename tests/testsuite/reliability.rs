@@ -310,7 +310,8 @@ const LINE_SEPARATOR: &str = "før\u{2028}efter";
 /// organisations, result labels and values, and URLs.
 fn course_schema_site() -> SiteTest {
     let schema = std::fs::read_to_string(Path::new(REPO).join("site.yaml")).expect("the course's site.yaml");
-    SiteTest::new().file("site.yaml", schema)
+    let bibliography = std::fs::read_to_string(Path::new(REPO).join("content/litteratur.bib")).expect("the course's bibliography");
+    SiteTest::new().file("site.yaml", schema).file("content/litteratur.bib", bibliography)
 }
 
 fn quoted(text: &str) -> String {
