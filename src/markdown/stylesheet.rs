@@ -1,5 +1,6 @@
 //! Which pages need the theme's `markup.css`: the styles of highlighted
-//! code, formulas, footnotes and task lists. Few pages of a knowledge site
+//! code, formulas, footnotes and task lists (and, decided by the views, of
+//! reference lists). Few pages of a knowledge site
 //! have any of them, so they are kept out of `style.css`, which every page
 //! loads, and linked only from pages whose HTML has one.
 

@@ -177,7 +177,7 @@ impl<'a> ViewBuilder<'a> {
         PageView {
             link: self.link(i),
             summary_html: self.summary_html(page, kind),
-            markup_css: markdown::stylesheet::needs_markup_css(&body_html),
+            markup_css: markdown::stylesheet::needs_markup_css(&body_html) || page.cite.is_some() || body_html.contains("<cite"),
             body_html,
             toc,
             fields,

@@ -142,6 +142,7 @@ test('hostile titles and bodies never run or inject markup in results', async ()
   fs.writeFileSync(da, `${fs.readFileSync(da, 'utf8')}\nfilter_kind: "Type & <art>"\n`);
   fs.mkdirSync(path.join(site, 'content', 'begreber'), { recursive: true });
   fs.writeFileSync(path.join(site, 'content', 'index.md'), '---\ntitle: Forside\n---\nHej.\n');
+  fs.copyFileSync(path.join(repo, 'content', 'litteratur.bib'), path.join(site, 'content', 'litteratur.bib'));
   const evil = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
   fs.writeFileSync(path.join(site, 'content', 'begreber', 'farlig.md'),
     `---\ntitle: ${JSON.stringify('Farlig ' + evil)}\nsummary: ${JSON.stringify('Farlig opsummering `' + evil + '`')}\n---\nFarlig tekst \`${evil}\` og \\<b onmouseover=x>farlig\\</b> \u2028 slut.\n`);
