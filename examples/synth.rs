@@ -46,9 +46,7 @@ fn main() -> ExitCode {
     let out = args.out.clone();
     let written = match (args.replicate_course, args.pages) {
         (Some(pages), _) => replica::generate(&replica::Options { pages, out: args.out, hugo: args.hugo, repo_root }),
-        (None, Some(pages)) => {
-            sitegen::generate(&sitegen::Options { pages, seed: args.seed, out: args.out, hugo: args.hugo, repo_root })
-        }
+        (None, Some(pages)) => sitegen::generate(&sitegen::Options { pages, seed: args.seed, out: args.out, hugo: args.hugo, repo_root }),
         (None, None) => unreachable!("clap requires one of --pages and --replicate-course"),
     };
     match written {

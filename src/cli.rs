@@ -50,6 +50,10 @@ pub struct BuildArgs {
     /// Build the pages marked `draft: true` too, each marked as a draft.
     #[arg(long)]
     pub drafts: bool,
+    /// Render and index everything again instead of taking the parts whose
+    /// inputs did not change from the previous output.
+    #[arg(long)]
+    pub no_reuse: bool,
 }
 
 /// Output format of `check`.

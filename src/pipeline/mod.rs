@@ -23,8 +23,11 @@
 //! run shows every mistake. The files go to the caller's [`Sink`] as they
 //! are made; nothing is written to disk here.
 
+mod fingerprint;
+mod reuse;
 mod session;
 
+pub use reuse::{Previous, RECORD, build_reusing};
 pub use session::{Rendered, Session};
 
 use crate::config::{self, Config};
@@ -80,6 +83,9 @@ pub struct Report {
     pub warnings: Diagnostics,
     /// What the search index took, when it was built.
     pub search: Option<IndexStats>,
+    /// Pages whose files were taken from the previous output instead of
+    /// being rendered again ([`build_reusing`]).
+    pub reused: usize,
 }
 
 /// Stage 1: config, content, graph and theme. Stops here when any has errors.
@@ -275,5 +281,5 @@ fn finish(
     if warnings.has_errors() {
         return Err(warnings);
     }
-    Ok(Report { pages: site.pages.len(), warnings, search })
+    Ok(Report { pages: site.pages.len(), warnings, search, reused: 0 })
 }

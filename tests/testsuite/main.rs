@@ -18,6 +18,7 @@ mod init;
 mod knowledge;
 mod new;
 mod reliability;
+mod reuse;
 mod schema;
 mod serve;
 mod site_files;

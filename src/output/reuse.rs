@@ -1,0 +1,181 @@
+//! Reusing the previous output: files whose bytes did not change are not
+//! written again but hard-linked from the output folder into the staging
+//! folder (rsync's `--link-dest`), so a rebuild pays for the files that
+//! changed and not for the ones that did not; the swap stays atomic.
+//!
+//! Creating and deleting folders and files costs more than anything else on
+//! some disks (on ext4 mounted with `discard`, every freed block is trimmed
+//! as it is freed). So the old site is not deleted after the swap: it is
+//! kept beside the output as the spare tree `.<name>.spare`, and the next
+//! build starts its staging folder from it. Its folders are there already,
+//! and most of its files are links to the same files as the output's, so
+//! the build only replaces what changed and removes what the new site no
+//! longer has ([`Staging::prune`]). A file in the staging folder is never
+//! written in place: it may be a link to a file of the published site.
+//!
+//! The build leaves a record ([`RECORD`]) in the output folder saying what
+//! each part of the site was made from; the next build reads it, decides
+//! which parts it need not render again, and takes their files with
+//! [`Staging::keep`]. A file the build renders again anyway is compared
+//! with the old one and linked when the bytes are the same.
+
+use super::leftovers::STAGING;
+use super::{MARKER, OutputError, Staging, safe_join};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::PoisonError;
+
+/// The record of the last build in the output folder: what each part of the
+/// site was made from and which files it wrote.
+pub const RECORD: &str = ".ledestjerne-reuse";
+
+/// The record the build that wrote `out` left, if `out` is an output folder of ours.
+pub fn read_record(out: &Path) -> Option<String> {
+    if !out.join(super::MARKER).is_file() {
+        return None;
+    }
+    fs::read_to_string(out.join(RECORD)).ok()
+}
+
+/// The spare tree of the output folder `out`: its previous site.
+fn spare_of(out: &Path) -> PathBuf {
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.spare"))
+}
+
+/// Moves the spare tree of `out` to `tmp` when a build `reuse`s it; removes
+/// a spare tree no build will use. Whether `tmp` now holds it.
+pub(super) fn take_spare(out: &Path, tmp: &Path, reuse: bool) -> io::Result<bool> {
+    let spare = spare_of(out);
+    if !fs::symlink_metadata(&spare).is_ok_and(|m| m.is_dir()) {
+        return Ok(false);
+    }
+    if reuse && fs::rename(&spare, tmp).is_ok() {
+        return Ok(true);
+    }
+    fs::remove_dir_all(&spare)?;
+    Ok(false)
+}
+
+/// Keeps the old site `old`, swapped out of `out`, as the spare tree.
+pub(super) fn keep_as_spare(old: &Path, out: &Path) -> io::Result<()> {
+    let spare = spare_of(out);
+    if spare.exists() {
+        fs::remove_dir_all(&spare)?;
+    }
+    let _ = fs::remove_file(old.join(STAGING));
+    fs::rename(old, spare)
+}
+
+/// Makes room for a new file at `path` under `root`: removes what is there,
+/// and any file where one of its folders must be; creates the folders.
+pub(super) fn make_room(root: &Path, path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
+        Ok(_) => fs::remove_file(path)?,
+        Err(_) => {}
+    }
+    let Some(parent) = path.parent() else { return Ok(()) };
+    if fs::create_dir_all(parent).is_ok() {
+        return Ok(());
+    }
+    let mut dir = root.to_path_buf();
+    for part in parent.strip_prefix(root).unwrap_or(parent).components() {
+        dir.push(part);
+        if fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&dir)?;
+        }
+    }
+    fs::create_dir_all(parent)
+}
+
+/// Whether `a` and `b` are the same file (two links to it).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+impl Staging {
+    /// Begins a build that reuses the site in the output folder `out`: see
+    /// the module's documentation.
+    pub fn begin_reusing(out: &Path) -> Result<Staging, OutputError> {
+        Self::begin_with(out, true)
+    }
+
+    /// Removes the files of the spare tree the new site does not have, and
+    /// the folders left empty.
+    pub(super) fn prune(&self) -> Result<(), OutputError> {
+        let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        for entry in walkdir::WalkDir::new(&self.tmp).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(io::Error::from)?;
+            let rel = entry.path().strip_prefix(&self.tmp).unwrap_or(entry.path());
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if entry.file_type().is_dir() {
+                // Fails, as it should, while the folder holds files.
+                let _ = fs::remove_dir(entry.path());
+            } else if rel != STAGING && (rel == MARKER || !seen.contains(&rel)) {
+                fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes `files` (path and size) unchanged from the output folder into
+    /// the new site; `false`, taking none, when one of them is missing or
+    /// has another size (someone changed it).
+    pub fn keep(&self, files: &[(String, u64)]) -> bool {
+        let unchanged = |(rel, size): &(String, u64)| {
+            let meta = safe_join(&self.out, rel).and_then(|p| fs::symlink_metadata(p).ok());
+            meta.is_some_and(|m| m.is_file() && m.len() == *size)
+        };
+        if !files.iter().all(unchanged) {
+            return false;
+        }
+        for (rel, _) in files {
+            if let Err(e) = self.claim(rel).and_then(|()| self.link(rel)) {
+                self.failed.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(e);
+            }
+        }
+        true
+    }
+
+    /// Whether the output folder holds `rel` with exactly `bytes`.
+    pub(super) fn unchanged(&self, rel: &str, bytes: &[u8]) -> bool {
+        let Some(old) = safe_join(&self.out, rel) else { return false };
+        match fs::symlink_metadata(&old) {
+            Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => fs::read(&old).is_ok_and(|b| b == bytes),
+            _ => false,
+        }
+    }
+
+    /// Links `rel` of the output folder into the staging folder (copies it
+    /// where the file system has no hard links).
+    pub(super) fn link(&self, rel: &str) -> Result<(), OutputError> {
+        let (Some(old), Some(new)) = (safe_join(&self.out, rel), safe_join(&self.tmp, rel)) else {
+            return Err(OutputError::Refused { path: self.tmp.join(rel), reason: "the path leaves the output folder".into() });
+        };
+        if self.spare {
+            if same_file(&old, &new) {
+                return Ok(());
+            }
+            make_room(&self.tmp, &new)?;
+        } else if let Some(parent) = new.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        match fs::hard_link(&old, &new) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e.into()),
+            Err(_) => fs::copy(&old, &new).map(drop).map_err(OutputError::from),
+        }
+    }
+}
