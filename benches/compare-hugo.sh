@@ -130,7 +130,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 # in both twins: the first case file in sorted order).
 edit_case() {
   local file
-  file=$(find "$1/content/cases" -name '*.md' | sort | head -n 1)
+  # sed reads to the end: `head` would break the pipe, and pipefail the script.
+  file=$(find "$1/content/cases" -name '*.md' | sort | sed -n 1p)
   printf '\nEn ny sætning nummer %s om borgerinddragelse.\n' "$2" >>"$file"
 }
 
@@ -140,7 +141,8 @@ measure() {
   shift 4
   for mode in $MODES; do
     case "$mode" in
-      cold) rm -rf "$out" ;;
+      # A new folder: no previous output, nor the spare tree ledestjerne keeps beside it.
+      cold) rm -rf "$out" "$(dirname "$out")/.$(basename "$out").spare" ;;
       rebuild) [ -d "$out" ] || "$@" >/dev/null 2>&1 ;;
       edit) [ -d "$out" ] || "$@" >/dev/null 2>&1; edit_case "$site" "$label-$round" ;;
     esac

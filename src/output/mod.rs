@@ -146,6 +146,8 @@ pub struct Staging {
     reuse: bool,
     /// Whether the staging folder started as the spare tree, with files in it.
     spare: bool,
+    /// Files that are the output folder's, not linked yet ([`reuse`]).
+    pending: Mutex<reuse::Pending>,
 }
 
 impl Staging {
@@ -175,6 +177,7 @@ impl Staging {
             finished: false,
             reuse,
             spare,
+            pending: Mutex::new(reuse::Pending::new(reuse)),
         })
     }
 
@@ -196,8 +199,9 @@ impl Staging {
     fn write_one(&self, file: &OutputFile) -> Result<(), OutputError> {
         self.claim(&file.path)?;
         if self.reuse && self.unchanged(&file.path, &file.bytes) {
-            return self.link(&file.path);
+            return self.same(&file.path);
         }
+        self.diverge()?;
         let path = safe_join(&self.tmp, &file.path)
             .ok_or_else(|| OutputError::Refused { path: self.tmp.join(&file.path), reason: "the path leaves the output folder".into() })?;
         if self.spare {
@@ -233,6 +237,10 @@ impl Staging {
         if let Some(e) = self.failed.lock().unwrap_or_else(PoisonError::into_inner).take() {
             return Err(e);
         }
+        if self.unchanged_site() {
+            return self.keep_output();
+        }
+        self.diverge()?;
         if self.spare {
             self.prune()?;
         }

@@ -13,6 +13,10 @@
 //! longer has ([`Staging::prune`]). A file in the staging folder is never
 //! written in place: it may be a link to a file of the published site.
 //!
+//! Files the same as the output folder's are only noted at first
+//! ([`Pending`]): while the build finds nothing new, the output folder needs
+//! no change at all, and a build that changed nothing leaves it as it was.
+//!
 //! The build leaves a record ([`RECORD`]) in the output folder saying what
 //! each part of the site was made from; the next build reads it, decides
 //! which parts it need not render again, and takes their files with
@@ -36,6 +40,23 @@ pub fn read_record(out: &Path) -> Option<String> {
         return None;
     }
     fs::read_to_string(out.join(RECORD)).ok()
+}
+
+/// Files of the new site that are the output folder's, not linked into the
+/// staging folder yet: until the first file that differs, the new site may
+/// be the old one.
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    files: Vec<String>,
+    /// A file differs: files are linked as they come.
+    diverged: bool,
+}
+
+impl Pending {
+    /// Noting files first when `reuse`, else linking them as they come.
+    pub(super) fn new(reuse: bool) -> Pending {
+        Pending { files: Vec::new(), diverged: !reuse }
+    }
 }
 
 /// The spare tree of the output folder `out`: its previous site.
@@ -112,6 +133,50 @@ impl Staging {
         Self::begin_with(out, true)
     }
 
+    /// Takes the output folder's file `rel` into the new site: noted while
+    /// nothing differs, else linked.
+    pub(super) fn same(&self, rel: &str) -> Result<(), OutputError> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if !pending.diverged {
+            pending.files.push(rel.to_string());
+            return Ok(());
+        }
+        drop(pending);
+        self.link(rel)
+    }
+
+    /// The new site differs from the old: links the files noted so far.
+    pub(super) fn diverge(&self) -> Result<(), OutputError> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if pending.diverged {
+            return Ok(());
+        }
+        pending.diverged = true;
+        std::mem::take(&mut pending.files).iter().try_for_each(|rel| self.link(rel))
+    }
+
+    /// Whether every file of the new site is the output folder's, and the
+    /// output folder has no other file of the last build.
+    pub(super) fn unchanged_site(&self) -> bool {
+        let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        !pending.diverged && super::manifest::read(&self.out).lists_exactly(&self.seen.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Leaves the output folder as it is (it is the new site already) and
+    /// puts the staging folder back as the spare tree.
+    pub(super) fn keep_output(mut self) -> Result<super::Kept, OutputError> {
+        self.finished = true;
+        self.lock = None;
+        let foreign = super::manifest::foreign(&self.out, &super::manifest::read(&self.out))?;
+        self.kept.moved.extend(foreign);
+        if self.spare {
+            keep_as_spare(&self.tmp, &self.out)?;
+        } else {
+            fs::remove_dir_all(&self.tmp)?;
+        }
+        Ok(std::mem::take(&mut self.kept))
+    }
+
     /// Removes the files of the spare tree the new site does not have, and
     /// the folders left empty.
     pub(super) fn prune(&self) -> Result<(), OutputError> {
@@ -142,7 +207,7 @@ impl Staging {
             return false;
         }
         for (rel, _) in files {
-            if let Err(e) = self.claim(rel).and_then(|()| self.link(rel)) {
+            if let Err(e) = self.claim(rel).and_then(|()| self.same(rel)) {
                 self.failed.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert(e);
             }
         }
