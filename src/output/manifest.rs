@@ -51,6 +51,11 @@ impl Manifest {
         self.all || self.folders.contains(rel)
     }
 
+    /// The files the build wrote, when the marker lists them.
+    pub(super) fn listed(&self) -> Option<&HashSet<String>> {
+        (!self.all).then_some(&self.files)
+    }
+
     /// Whether the build wrote exactly `files`.
     pub(super) fn lists_exactly(&self, files: &HashSet<String>) -> bool {
         !self.all && self.files == *files

@@ -178,9 +178,29 @@ impl Staging {
     }
 
     /// Removes the files of the spare tree the new site does not have, and
-    /// the folders left empty.
+    /// the folders left empty: those its marker lists, or, without a list,
+    /// every file found there.
     pub(super) fn prune(&self) -> Result<(), OutputError> {
         let seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        let spare = super::manifest::read(&self.tmp);
+        let Some(listed) = spare.listed() else { return self.prune_walking(&seen) };
+        for rel in listed.iter().filter(|rel| !seen.contains(*rel)) {
+            // A file of the spare tree may have made room for a folder of the new site.
+            let Some(path) = safe_join(&self.tmp, rel).filter(|p| fs::symlink_metadata(p).is_ok_and(|m| !m.is_dir())) else {
+                continue;
+            };
+            fs::remove_file(&path)?;
+            // Fails, as it should, at the first folder that still holds files.
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.tmp && fs::remove_dir(d).is_ok()) {
+                dir = d.parent();
+            }
+        }
+        fs::remove_file(self.tmp.join(MARKER)).or_else(|e| if e.kind() == io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;
+        Ok(())
+    }
+
+    fn prune_walking(&self, seen: &std::collections::HashSet<String>) -> Result<(), OutputError> {
         for entry in walkdir::WalkDir::new(&self.tmp).min_depth(1).contents_first(true) {
             let entry = entry.map_err(io::Error::from)?;
             let rel = entry.path().strip_prefix(&self.tmp).unwrap_or(entry.path());
@@ -242,5 +262,64 @@ impl Staging {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e.into()),
             Err(_) => fs::copy(&old, &new).map(drop).map_err(OutputError::from),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::OutputFile;
+    use std::collections::BTreeMap;
+
+    /// Every file under `dir` but the marker, with its text.
+    fn site(dir: &Path) -> BTreeMap<String, String> {
+        let files = walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter(|e| e.file_type().is_file());
+        let text = |e: &walkdir::DirEntry| fs::read_to_string(e.path()).unwrap();
+        let rel = |e: &walkdir::DirEntry| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        files.map(|e| (rel(&e), text(&e))).filter(|(rel, _)| rel != MARKER).collect()
+    }
+
+    /// Writes `files` reusing the output `out`, checking that the published
+    /// site does not change before the swap.
+    fn rebuild(out: &Path, files: &[(&str, &str)]) {
+        let before = site(out);
+        let staging = Staging::begin_reusing(out).unwrap();
+        files.iter().for_each(|(path, text)| staging.write(&OutputFile::text(*path, text.to_string())));
+        assert_eq!(site(out), before, "the published site changed before the swap");
+        staging.finish().unwrap();
+        let expected: BTreeMap<String, String> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        assert_eq!(site(out), expected);
+    }
+
+    #[test]
+    fn rebuilds_from_the_spare_tree_give_exactly_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        for (path, text) in [("a.html", "1"), ("b/index.html", "2"), ("c", "3"), ("d/e/f.html", "4")] {
+            staging.write(&OutputFile::text(path, text.into()));
+        }
+        staging.finish().unwrap();
+        // A file changed, a file became a folder, a folder went away.
+        rebuild(&out, &[("a.html", "1"), ("b/index.html", "22"), ("c/index.html", "5")]);
+        assert!(spare_of(&out).is_dir(), "the old site is kept as the spare tree");
+        // From the spare tree: back again, and a folder became a file.
+        rebuild(&out, &[("a.html", "1"), ("b/index.html", "2"), ("c", "3"), ("d", "4")]);
+        rebuild(&out, &[("a.html", "1"), ("b/index.html", "2"), ("c", "3"), ("d", "4")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_that_changes_nothing_leaves_the_output_as_it_is() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        staging.write(&OutputFile::text("a/index.html", "side".into()));
+        staging.finish().unwrap();
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let (folder, file) = (inode(&out), inode(&out.join("a/index.html")));
+        rebuild(&out, &[("a/index.html", "side")]);
+        assert_eq!((inode(&out), inode(&out.join("a/index.html"))), (folder, file));
     }
 }
