@@ -6,6 +6,7 @@
 #   bash benches/compare-hugo.sh --scaling        # the same as: 1000 50000
 #   bash benches/compare-hugo.sh --course 9963    # the course replicated to about 9,963 pages
 #   ROUNDS=3 MODES=cold bash benches/compare-hugo.sh 10000
+#   TOOLS="hugo hugo_pagefind" bash benches/compare-hugo.sh --course 9963
 #   LEDESTJERNE_BIN=/path/to/old/ledestjerne bash benches/compare-hugo.sh --course 9963
 #
 # Sites: synthetic (`cargo run --example synth -- --pages N --hugo …`), or
@@ -17,6 +18,8 @@
 #   cold     into a new output folder (the old one is removed, outside the timing)
 #   rebuild  again into the existing output, nothing changed
 #   edit     again into the existing output, after one case got a new sentence
+#   edit2    the same once more (ledestjerne then starts from the spare tree
+#            the edit before left; see docs/performance.md)
 #
 # and the tools are
 #
@@ -43,7 +46,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${ROUNDS:-5}
-MODES=${MODES:-cold rebuild edit}
+MODES=${MODES:-cold rebuild edit edit2}
+TOOLS=${TOOLS:-ours_search ours_nosearch hugo hugo_pagefind}
 SEED=${SEED:-1}
 WORK=${BENCH_DIR:-target/bench-sites}
 CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ledestjerne-bench}
@@ -144,13 +148,13 @@ measure() {
       # A new folder: no previous output, nor the spare tree ledestjerne keeps beside it.
       cold) rm -rf "$out" "$(dirname "$out")/.$(basename "$out").spare" ;;
       rebuild) [ -d "$out" ] || "$@" >/dev/null 2>&1 ;;
-      edit) [ -d "$out" ] || "$@" >/dev/null 2>&1; edit_case "$site" "$label-$round" ;;
+      edit | edit2) [ -d "$out" ] || "$@" >/dev/null 2>&1; edit_case "$site" "$label-$mode-$round" ;;
     esac
     run "$label/$mode" "$results" "$@"
   done
 }
 
-tools="ours_search ours_nosearch hugo hugo_pagefind"
+tools=$TOOLS
 labels=$(for t in $tools; do for m in $MODES; do printf '%s/%s ' "$t" "$m"; done; done)
 summary="$WORK/summary-$workload-$(IFS=-; echo "${sizes[*]}").tsv"
 printf "pages\ttool\tmedian_wall_s\tmedian_cpu_s\tmedian_peak_rss_mb\tms_per_page\tmedian_user_s\tmedian_sys_s\n" >"$summary"
@@ -169,11 +173,15 @@ for n in "${sizes[@]}"; do
   : >"$results"
   for round in $(seq 1 "$ROUNDS"); do
     echo ">> $n pages, round $round of $ROUNDS: label wall_s cpu_s peak_rss_kb user_s sys_s"
-    measure ours_search "$results" "$site" "$site/public" "$BIN" --root "$site" build
-    measure ours_nosearch "$results" "$site" "$site/public" "$BIN" --root "$site" build --no-search
-    measure hugo "$results" "$hugo_site" "$hugo_site/public" hugo --source "$hugo_site" --quiet
-    measure hugo_pagefind "$results" "$hugo_site" "$hugo_site/public" \
-      sh -c 'hugo --source "$1" --quiet && "$2" --site "$1/public" --force-language da --silent' sh "$hugo_site" "$PAGEFIND"
+    for tool in $tools; do
+      case "$tool" in
+        ours_search) measure ours_search "$results" "$site" "$site/public" "$BIN" --root "$site" build ;;
+        ours_nosearch) measure ours_nosearch "$results" "$site" "$site/public" "$BIN" --root "$site" build --no-search ;;
+        hugo) measure hugo "$results" "$hugo_site" "$hugo_site/public" hugo --source "$hugo_site" --quiet ;;
+        hugo_pagefind) measure hugo_pagefind "$results" "$hugo_site" "$hugo_site/public" \
+          sh -c 'hugo --source "$1" --quiet && "$2" --site "$1/public" --force-language da --silent' sh "$hugo_site" "$PAGEFIND" ;;
+      esac
+    done
   done
   for label in $labels; do
     wall=$(median "$results" "$label" 2)

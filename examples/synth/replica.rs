@@ -48,6 +48,7 @@ pub fn generate(options: &Options) -> io::Result<usize> {
     prepare_ours(&options.out, &options.repo_root)?;
     if let Some(hugo) = &options.hugo {
         prepare_hugo(hugo)?;
+        write_file(&hugo.join("layouts/_default/single.html"), HUGO_SINGLE)?;
     }
     let mut written = 0;
     for copy in 0..copies {
@@ -124,6 +125,13 @@ fn mark_words(line: &str, ids: &[String]) -> String {
     out.pop();
     out
 }
+
+/// Hugo's page layout: the title, every front-matter parameter as text, the body.
+const HUGO_SINGLE: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ range $name, $value := .Params }}<div>{{ $value }}</div>
+{{ end }}{{ .Content }}
+{{ end }}
+"#;
 
 /// Marks the end of a front-matter reference until the suffix is known.
 const REF_MARK: &str = "\u{1}";
