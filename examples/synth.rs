@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example synth -- --pages 10000 --out /tmp/site [--hugo /tmp/hugo-site] [--seed 1]
-//! cargo run --release --example synth -- --replicate-course 9963 --out /tmp/site [--hugo /tmp/hugo-site]
+//! cargo run --release --example synth -- --replicate-course 9963 --out site [--hugo hugo-site]
 //! ```
 //!
 //! The site uses the repository's `site.yaml`, `themes/`, `templates/` and `i18n/` and passes
