@@ -2,12 +2,17 @@
 //!
 //! ```text
 //! cargo run --release --example synth -- --pages 10000 --out /tmp/site [--hugo /tmp/hugo-site] [--seed 1]
+//! cargo run --release --example synth -- --replicate-course 9963 --out site [--hugo hugo-site]
 //! ```
 //!
 //! The site uses the repository's `site.yaml`, `themes/`, `templates/` and `i18n/` and passes
 //! `ledestjerne check`; with `--hugo` the same pages are also written as a
 //! Hugo site. See `examples/synth/sitegen.rs` for what the pages contain.
+//! `--replicate-course N` writes copies of the repository's course instead,
+//! about N pages of them (`examples/synth/replica.rs`).
 
+#[path = "synth/replica.rs"]
+mod replica;
 #[path = "synth/sitegen.rs"]
 mod sitegen;
 
@@ -19,8 +24,11 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 struct Args {
     /// Number of pages, front page included.
-    #[arg(long)]
-    pages: usize,
+    #[arg(long, required_unless_present = "replicate_course")]
+    pages: Option<usize>,
+    /// Copies of the course's own pages, ids suffixed per copy, about this many pages in all.
+    #[arg(long, conflicts_with = "pages")]
+    replicate_course: Option<usize>,
     /// Folder to write the site into (its `content/`, `themes/`, `templates/` and `i18n/` are replaced).
     #[arg(long)]
     out: PathBuf,
@@ -34,16 +42,16 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let options = sitegen::Options {
-        pages: args.pages,
-        seed: args.seed,
-        out: args.out,
-        hugo: args.hugo,
-        repo_root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    let repo_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = args.out.clone();
+    let written = match (args.replicate_course, args.pages) {
+        (Some(pages), _) => replica::generate(&replica::Options { pages, out: args.out, hugo: args.hugo, repo_root }),
+        (None, Some(pages)) => sitegen::generate(&sitegen::Options { pages, seed: args.seed, out: args.out, hugo: args.hugo, repo_root }),
+        (None, None) => unreachable!("clap requires one of --pages and --replicate-course"),
     };
-    match sitegen::generate(&options) {
+    match written {
         Ok(n) => {
-            eprintln!("wrote {n} pages into {}", options.out.display());
+            eprintln!("wrote {n} pages into {}", out.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -59,6 +59,10 @@ pub struct BuildArgs {
     /// by a script (as `portable: true` in site.yaml).
     #[arg(long)]
     pub portable: bool,
+    /// Render and index everything again instead of taking the parts whose
+    /// inputs did not change from the previous output.
+    #[arg(long)]
+    pub no_reuse: bool,
 }
 
 /// Output format of `check`.

@@ -57,15 +57,19 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let options = Options { root: root.to_path_buf(), base_url: args.base_url.clone(), drafts: args.drafts, portable: args.portable };
-    let staging = match output::Staging::begin(&out) {
+    let record = if args.no_reuse { None } else { output::reuse::read_record(&out) };
+    let begun = if record.is_some() { output::Staging::begin_reusing(&out) } else { output::Staging::begin(&out) };
+    let staging = match begun {
         Ok(staging) => staging,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let keep = |files: &[(String, u64)]| staging.keep(files);
+    let previous = pipeline::Previous { record, keep: &keep };
     let sink = |file| staging.write(&file);
-    let built = if args.no_search { pipeline::build_without_search(&options, &sink) } else { pipeline::build(&options, &sink) };
+    let built = pipeline::build_reusing(&options, &previous, !args.no_search, &sink);
     let report = match built {
         Ok(report) => report,
         // Dropping the staging removes the half-written site; the old one stays.
@@ -81,6 +85,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         }
     }
     eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
+    print_reused(&report);
     ExitCode::SUCCESS
 }
 
@@ -107,6 +112,19 @@ fn refuse_strays(out: &std::path::Path, force: bool) -> Result<(), ExitCode> {
         "  help: move them into the site's `static/` folder to publish them with the site, delete them, or build with `--force` to keep them where they are (a `.git` is always kept)"
     );
     Err(ExitCode::FAILURE)
+}
+
+/// Says what the build took from the previous output instead of making it again.
+fn print_reused(report: &pipeline::Report) {
+    let bundles = report.search.filter(|s| s.reused > 0);
+    if report.reused == 0 && bundles.is_none() {
+        return;
+    }
+    let mut what = format!("{} of {} pages", report.reused, report.pages);
+    if let Some(s) = bundles {
+        what.push_str(&format!(" and {} of {} search bundles", s.reused, s.reused + s.indexed));
+    }
+    eprintln!("reused {what} from the previous build (--no-reuse renders everything)");
 }
 
 /// Says which files of the output folder the build did not write, and

@@ -1144,7 +1144,7 @@ impl Page {
 // ---------------------------------------------------------------------------
 // Files
 
-fn write_file(path: &Path, text: &str) -> io::Result<()> {
+pub(crate) fn write_file(path: &Path, text: &str) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
@@ -1173,7 +1173,7 @@ fn clear(dir: &Path) -> io::Result<()> {
     }
 }
 
-fn prepare_ours(out: &Path, repo_root: &Path) -> io::Result<()> {
+pub(crate) fn prepare_ours(out: &Path, repo_root: &Path) -> io::Result<()> {
     fs::create_dir_all(out)?;
     fs::copy(repo_root.join("site.yaml"), out.join("site.yaml"))?;
     // The theme, and the course's own templates and UI strings over it.
@@ -1215,7 +1215,7 @@ const HUGO_LIST: &str = r#"{{ define "main" }}<h1>{{ .Title }}</h1>
 {{ end }}
 "#;
 
-fn prepare_hugo(dir: &Path) -> io::Result<()> {
+pub(crate) fn prepare_hugo(dir: &Path) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     write_file(&dir.join("hugo.toml"), HUGO_CONFIG)?;
     write_file(&dir.join("layouts/_default/baseof.html"), HUGO_BASEOF)?;

@@ -51,6 +51,16 @@ impl Manifest {
     fn holds_written(&self, rel: &str) -> bool {
         self.all || self.folders.contains(rel)
     }
+
+    /// The files the build wrote, when the marker lists them.
+    pub(super) fn listed(&self) -> Option<&HashSet<String>> {
+        (!self.all).then_some(&self.files)
+    }
+
+    /// Whether the build wrote exactly `files`.
+    pub(super) fn lists_exactly(&self, files: &HashSet<String>) -> bool {
+        !self.all && self.files == *files
+    }
 }
 
 /// Writes the marker of the output folder `dir`, listing `files`.
@@ -157,6 +167,30 @@ fn carry_folder(old: &Path, new: &Path, prefix: &str, manifest: &Manifest, kept:
         }
     }
     Ok(())
+}
+
+/// The files of the output folder `dir` that `manifest` does not list:
+/// those a build that leaves the folder as it is keeps there.
+pub fn foreign(dir: &Path, manifest: &Manifest) -> io::Result<Vec<String>> {
+    let mut found = Vec::new();
+    let mut folders = vec![String::new()];
+    while let Some(prefix) = folders.pop() {
+        for entry in fs::read_dir(dir.join(&prefix))? {
+            let entry = entry?;
+            let name = entry.file_name();
+            let rel = format!("{prefix}{}", name.to_string_lossy());
+            if prefix.is_empty() && (name == MARKER || name == STAGING) {
+                continue;
+            }
+            if entry.file_type()?.is_dir() && manifest.holds_written(&rel) {
+                folders.push(format!("{rel}/"));
+            } else if !manifest.written(&rel) {
+                found.push(rel);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 
 mod leftovers;
 mod manifest;
+pub mod reuse;
 
 pub use manifest::{Kept, strays};
 
@@ -142,16 +143,43 @@ pub struct Staging {
     seen: Mutex<HashSet<String>>,
     failed: Mutex<Option<OutputError>>,
     finished: bool,
+    /// Whether unchanged files are linked from the output folder ([`reuse`]).
+    reuse: bool,
+    /// Whether the staging folder started as the spare tree, with files in it.
+    spare: bool,
+    /// Files that are the output folder's, not linked yet ([`reuse`]).
+    pending: Mutex<reuse::Pending>,
 }
 
 impl Staging {
     /// Cleans up after killed builds and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        Self::begin_with(out, false)
+    }
+
+    /// As [`Staging::begin`]; with `reuse`, unchanged files are linked from
+    /// the output folder, and the staging folder starts from the spare tree
+    /// of the build before ([`reuse`]).
+    fn begin_with(out: &Path, reuse: bool) -> Result<Staging, OutputError> {
         let kept = leftovers::clean(out)?;
         let tmp = sibling(out, "tmp");
-        fs::create_dir_all(&tmp)?;
+        let spare = reuse::take_spare(out, &tmp, reuse)?;
+        if !spare {
+            fs::create_dir_all(&tmp)?;
+        }
         let lock = Some(Lock::take(&tmp)?);
-        Ok(Staging { out: out.to_path_buf(), tmp, lock, kept, seen: Mutex::default(), failed: Mutex::default(), finished: false })
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            lock,
+            kept,
+            seen: Mutex::default(),
+            failed: Mutex::default(),
+            finished: false,
+            reuse,
+            spare,
+            pending: Mutex::new(reuse::Pending::new(reuse)),
+        })
     }
 
     /// Writes one file of the new site.
@@ -170,25 +198,37 @@ impl Staging {
     }
 
     fn write_one(&self, file: &OutputFile) -> Result<(), OutputError> {
-        if !self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(file.path.clone()) {
+        self.claim(&file.path)?;
+        if self.reuse && self.unchanged(&file.path, &file.bytes) {
+            return self.same(&file.path);
+        }
+        self.diverge()?;
+        let path = safe_join(&self.tmp, &file.path)
+            .ok_or_else(|| OutputError::Refused { path: self.tmp.join(&file.path), reason: "the path leaves the output folder".into() })?;
+        if self.spare {
+            reuse::make_room(&self.tmp, &path)?;
+        } else if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut f = io::BufWriter::new(fs::File::create(&path)?);
+        f.write_all(&file.bytes)?;
+        f.flush()?;
+        Ok(())
+    }
+
+    /// Notes that the new site has a file at `path`; refuses a second one.
+    fn claim(&self, path: &str) -> Result<(), OutputError> {
+        if !self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_string()) {
             // Written in parallel, one of the two would win at random and the
             // other page would be lost without a word.
             return Err(OutputError::Refused {
                 path: self.out.clone(),
                 reason: format!(
                     "two files of the site have the path `{}`: a top-level page is called like a generated page (`soeg`, `print`, a kind's folder), or a static file has a page's path; rename one",
-                    file.path
+                    path
                 ),
             });
         }
-        let path = safe_join(&self.tmp, &file.path)
-            .ok_or_else(|| OutputError::Refused { path: self.tmp.join(&file.path), reason: "the path leaves the output folder".into() })?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let mut f = io::BufWriter::new(fs::File::create(&path)?);
-        f.write_all(&file.bytes)?;
-        f.flush()?;
         Ok(())
     }
 
@@ -198,13 +238,24 @@ impl Staging {
         if let Some(e) = self.failed.lock().unwrap_or_else(PoisonError::into_inner).take() {
             return Err(e);
         }
+        if self.unchanged_site() {
+            return self.keep_output();
+        }
+        self.diverge()?;
+        if self.spare {
+            self.prune()?;
+        }
         manifest::write(&self.tmp, &self.seen.lock().unwrap_or_else(PoisonError::into_inner))?;
         let old = self.swap()?;
         self.finished = true;
         if let Some(old) = old {
             let kept = manifest::carry_over(&old, &self.out, &manifest::read(&old))?;
             self.kept.extend(kept);
-            fs::remove_dir_all(&old)?;
+            if self.reuse {
+                reuse::keep_as_spare(&old, &self.out)?;
+            } else {
+                fs::remove_dir_all(&old)?;
+            }
         }
         Ok(std::mem::take(&mut self.kept))
     }

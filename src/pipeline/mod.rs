@@ -24,8 +24,11 @@
 //! run shows every mistake. The files go to the caller's [`Sink`] as they
 //! are made; nothing is written to disk here.
 
+mod fingerprint;
+mod reuse;
 mod session;
 
+pub use reuse::{Previous, RECORD, build_reusing};
 pub use session::{Rendered, Session};
 
 use crate::cite::{self, Bibliography};
@@ -86,6 +89,9 @@ pub struct Report {
     pub warnings: Diagnostics,
     /// What the search index took, when it was built.
     pub search: Option<IndexStats>,
+    /// Pages whose files were taken from the previous output instead of
+    /// being rendered again ([`build_reusing`]).
+    pub reused: usize,
 }
 
 /// Stage 1: config, content, graph and theme. Stops here when any has errors.
@@ -229,7 +235,7 @@ fn documents(writer: &Writer<'_>, indices: &[PageIdx]) -> Vec<search::SearchDoc>
 }
 
 /// The search index of a portable build and the scripts that search it.
-fn write_portable_index(writer: &Writer<'_>, sink: Sink<'_>) {
+pub(crate) fn write_portable_index(writer: &Writer<'_>, sink: Sink<'_>) {
     use rayon::prelude::*;
     let views = writer.views();
     let all: Vec<PageIdx> = PageIdx::all(views.pages().len()).collect();
@@ -332,5 +338,5 @@ fn finish(
     if warnings.has_errors() {
         return Err(warnings);
     }
-    Ok(Report { pages: site.pages.len(), warnings, search })
+    Ok(Report { pages: site.pages.len(), warnings, search, reused: 0 })
 }

@@ -190,6 +190,17 @@ impl<'a> Writer<'a> {
     /// …), side by side, handing each part to `sink` as it is done: a large
     /// site is never one enormous file, nor held in memory whole.
     pub fn print(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        self.print_some(&|_| true, &|_| true, sink)
+    }
+
+    /// Renders the parts of the print page `part` says yes to (by number
+    /// from 0) and the print pages of the hubs `hub` says yes to.
+    pub fn print_some(
+        &self,
+        part: &(dyn Fn(usize) -> bool + Sync),
+        hub: &(dyn Fn(PageIdx) -> bool + Sync),
+        sink: Sink<'_>,
+    ) -> Vec<TemplateFailure> {
         if !self.templates.has("print.html") {
             return Vec::new();
         }
@@ -202,6 +213,7 @@ impl<'a> Writer<'a> {
         chunks
             .par_iter()
             .enumerate()
+            .filter(|(k, _)| part(*k))
             .filter_map(|(k, chunk)| {
                 let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.views.print_view(i)).collect();
                 let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
@@ -209,17 +221,30 @@ impl<'a> Writer<'a> {
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &parts, hub: None }, &path);
                 rendered.map(|html| sink(self.html(path, html))).err()
             })
-            .chain(self.hub_prints(sink))
+            .chain(self.hub_prints(hub, sink))
             .collect()
+    }
+
+    /// The paths of the print page's parts, from the first.
+    pub fn print_paths(&self) -> Vec<String> {
+        let parts = self.views.pages().len().div_ceil(PRINT_PART_PAGES).max(1);
+        (0..parts).map(|k| format!("{}index.html", self.views.print_path(k))).collect()
+    }
+
+    /// The path of hub `h`'s print page, and its pages: the hub, then the
+    /// pages that refer to it in a field.
+    pub fn hub_print(&self, h: PageIdx) -> (String, Vec<PageIdx>) {
+        let views = self.views;
+        (format!("{}index.html", hub_print_path(views.ui_strings(), &views.pages()[h].url)), hub_members(views, h))
     }
 
     /// Renders the print page of each hub: the hub page, then the pages that
     /// refer to it in a field (a chapter's cases, advice and figures), in
     /// listing order.
-    fn hub_prints(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+    fn hub_prints(&self, wanted: &(dyn Fn(PageIdx) -> bool + Sync), sink: Sink<'_>) -> Vec<TemplateFailure> {
         let views = self.views;
         let Some(hub) = views.config().hub else { return Vec::new() };
-        let hubs: Vec<PageIdx> = views.order().of_kind(hub).to_vec();
+        let hubs: Vec<PageIdx> = views.order().of_kind(hub).iter().copied().filter(|&h| wanted(h)).collect();
         hubs.par_iter()
             .filter_map(|&h| {
                 let members = hub_members(views, h);
@@ -262,7 +287,13 @@ impl<'a> Writer<'a> {
     /// Everything that is not a page of the content: listings, special pages and the sitemap.
     pub fn site_files(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let mut failures = self.listings(&|_| true, sink);
-        failures.extend(self.specials(sink));
+        failures.extend(self.extras(sink));
+        failures
+    }
+
+    /// The special pages, the sitemap, the redirects and the feeds.
+    pub fn extras(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
+        let mut failures = self.specials(sink);
         self.sitemap(sink);
         super::redirects::write(self.views, &|file: OutputFile| {
             sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))

@@ -46,12 +46,30 @@ pub fn index_pages_into(
     cache: Option<&BundleCache>,
     sink: Sink<'_>,
 ) -> Result<IndexStats, IndexError> {
+    index_keeping(count, lang, shard_pages, docs_of, &|_, _| false, cache, sink)
+}
+
+/// As [`index_pages_into`], except that the bundles `kept` says yes to
+/// (by number and pages) are not built: the caller has their files from
+/// an earlier build.
+pub fn index_keeping(
+    count: usize,
+    lang: &str,
+    shard_pages: usize,
+    docs_of: &(dyn Fn(&[PageIdx]) -> Vec<SearchDoc> + Sync),
+    kept: &(dyn Fn(usize, &[PageIdx]) -> bool + Sync),
+    cache: Option<&BundleCache>,
+    sink: Sink<'_>,
+) -> Result<IndexStats, IndexError> {
     use rayon::prelude::*;
     let parts = bundles(count, shard_pages);
     let indexed: Vec<bool> = parts
         .par_iter()
         .enumerate()
         .map(|(k, pages)| {
+            if kept(k, pages) {
+                return Ok(false);
+            }
             let (files, indexed) = bundle_files(&docs_of(pages), lang, &bundle_dir(k), cache)?;
             files.into_iter().for_each(sink);
             Ok(indexed)

@@ -16,17 +16,17 @@ use std::path::{Path, PathBuf};
 use crate::support::{REPO, Rng, copy_dir};
 
 /// The course site in a temporary folder, with its content files.
-struct Course {
+pub struct Course {
     dir: tempfile::TempDir,
     /// Content files, relative to the root.
-    files: Vec<String>,
+    pub files: Vec<String>,
     /// Page ids (file stems).
     ids: Vec<String>,
     actors: Vec<String>,
 }
 
 impl Course {
-    fn copy() -> Course {
+    pub fn copy() -> Course {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = Path::new(REPO);
         fs::copy(repo.join("site.yaml"), dir.path().join("site.yaml")).expect("site.yaml");
@@ -42,7 +42,7 @@ impl Course {
         Course { dir, files, ids, actors }
     }
 
-    fn root(&self) -> &Path {
+    pub fn root(&self) -> &Path {
         self.dir.path()
     }
 
@@ -50,11 +50,11 @@ impl Course {
         Options { root: self.root().to_path_buf(), base_url: None, drafts: false, ..Options::default() }
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.root().join(rel)).expect("read page")
     }
 
-    fn write(&self, rel: &str, text: &str) {
+    pub fn write(&self, rel: &str, text: &str) {
         fs::write(self.root().join(rel), text).expect("write page");
     }
 }
@@ -71,7 +71,7 @@ fn collect_md(root: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 /// One editor's edit of a page's text; `None` when it does not apply to this page.
-fn edit(text: &str, op: usize, n: usize, course: &Course, rng: &mut Rng) -> Option<(String, &'static str)> {
+pub fn edit(text: &str, op: usize, n: usize, course: &Course, rng: &mut Rng) -> Option<(String, &'static str)> {
     let (front, body) = split(text)?;
     let other = rng.pick(&course.ids).clone();
     let replace_line = |prefix: &str, line: String| -> Option<String> {

@@ -21,6 +21,7 @@ mod knowledge;
 mod markup;
 mod new;
 mod reliability;
+mod reuse;
 mod schema;
 mod serve;
 mod site_files;

@@ -284,6 +284,16 @@ mod files_beside_pages {
     }
 
     #[test]
+    fn a_rebuild_that_reuses_the_output_sees_a_new_picture_size() {
+        let body = "![Borgere ved mødet](foto.png)\n";
+        let site = site().file("content/cases/foto.png", png(120, 80)).page("cases", "x", CASE, body);
+        site.build().ok();
+        let site = site.file("content/cases/foto.png", png(640, 480));
+        let run = site.build().ok();
+        assert!(run.raw_html("cases/x/").contains(r#"width="640" height="480""#), "{}", run.raw_html("cases/x/"));
+    }
+
+    #[test]
     fn a_page_bundle_links_the_files_in_its_folder() {
         let site = site().file("content/cases/y/notat.pdf", "%PDF").file(
             "content/cases/y/index.md",

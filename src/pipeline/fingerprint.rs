@@ -1,0 +1,225 @@
+//! Fingerprints: 128-bit hashes of everything a part of the output is made
+//! from, so that a build can tell which parts the previous build already
+//! made ([`super::reuse`]).
+//!
+//! * The **site-wide** fingerprint covers what every file can show: the
+//!   generator itself (its version and the executable's size and time), the
+//!   options, `site.yaml`, the site's templates, themes and UI strings, and
+//!   the templates' site-wide values (navigation, hub map).
+//! * A **card** covers what other pages show of a page: its id, title, URL,
+//!   kind, fields (summary, tags, colour, chart, …), draft mark and the
+//!   titles of the pages it links to (a summary shows them).
+//! * A **page**'s fingerprint covers its whole file, the cards of the pages
+//!   it links to and that link to it (with how, and in backlink order), of
+//!   its related hubs and their shared pages, of its previous and next page,
+//!   and, for kinds that embed referenced pages, the cards of what those
+//!   pages link to.
+//!
+//! Listings, print parts and search bundles are fingerprinted from the cards
+//! or page fingerprints of their pages. Where in doubt a fingerprint covers
+//! more than is needed: a file rendered again needlessly costs a little time,
+//! a file left out would be wrong.
+
+use super::{Options, Site};
+use crate::content::{Page, PageIdx};
+use crate::graph::Via;
+use crate::render::Order;
+use rayon::prelude::*;
+use siphasher::sip128::{Hasher128, SipHasher13};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Debug};
+use std::hash::Hasher;
+use std::path::Path;
+
+/// A 128-bit hash of the inputs of one part of the output.
+pub type Fingerprint = u128;
+
+/// Hashes values into a [`Fingerprint`]; every value is length-prefixed, so
+/// `("ab", "c")` and `("a", "bc")` differ.
+struct Fp(SipHasher13);
+
+impl Fp {
+    fn new(tag: &str) -> Fp {
+        let mut fp = Fp(SipHasher13::new());
+        fp.str(tag);
+        fp
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.0.write_usize(bytes.len());
+        self.0.write(bytes);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    fn num(&mut self, n: u128) {
+        self.0.write_u128(n);
+    }
+
+    /// The value's `Debug` text, hashed as it is written, without building it.
+    fn debug(&mut self, value: &impl Debug) {
+        use fmt::Write as _;
+        let _ = write!(self, "{value:?}");
+        self.0.write_u8(0xff);
+    }
+
+    fn finish(&self) -> Fingerprint {
+        self.0.finish128().as_u128()
+    }
+}
+
+impl fmt::Write for Fp {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The site-wide fingerprint: the generator, `options`, the site's
+/// configuration, templates, themes and UI strings, and the templates'
+/// site-wide values as JSON.
+pub fn site_wide(options: &Options, site_json: &str) -> Fingerprint {
+    let mut fp = Fp::new("site");
+    fp.str(env!("CARGO_PKG_VERSION"));
+    // A newly built generator may render differently under the same version.
+    if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
+        fp.num(u128::from(meta.len()));
+        fp.debug(&meta.modified().ok());
+    }
+    fp.debug(&(&options.base_url, options.drafts, options.portable));
+    fp.bytes(&std::fs::read(options.root.join(crate::config::CONFIG_FILE)).unwrap_or_default());
+    for folder in ["templates", "themes", "i18n"] {
+        hash_folder(&mut fp, &options.root.join(folder));
+    }
+    // Pages show pictures' sizes and cite bibliography files, and link files
+    // beside them: any change to a file that is not a page renders everything.
+    for folder in ["content", "static"] {
+        stamp_files(&mut fp, &options.root.join(folder));
+    }
+    fp.str(site_json);
+    fp.finish()
+}
+
+/// Every file under `dir`, by path, in a fixed order.
+fn hash_folder(fp: &mut Fp, dir: &Path) {
+    let files = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok);
+    for entry in files.filter(|e| e.file_type().is_file()) {
+        fp.debug(&entry.path());
+        fp.bytes(&std::fs::read(entry.path()).unwrap_or_default());
+    }
+}
+
+/// The path, size and modification time of every file under `dir` that is
+/// not Markdown: cheap for large pictures, and changed by every save.
+fn stamp_files(fp: &mut Fp, dir: &Path) {
+    let files = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_map(Result::ok);
+    for entry in files.filter(|e| e.file_type().is_file() && !crate::content::discover::is_markdown(e.path())) {
+        fp.debug(&entry.path());
+        let meta = entry.metadata().ok();
+        fp.debug(&meta.as_ref().map(|m| (m.len(), m.modified().ok())));
+    }
+}
+
+/// What the page fingerprints are made of, worked out once for the site.
+pub struct Pages {
+    /// What other pages show of each page.
+    pub cards: Vec<Fingerprint>,
+    /// Each page's fingerprint.
+    pub pages: Vec<Fingerprint>,
+}
+
+impl Pages {
+    /// The cards and fingerprints of every page of `site`, in listing `order`.
+    pub fn new(site: &Site, order: &Order, site_wide: Fingerprint) -> Pages {
+        let count = site.pages.len();
+        let cards: Vec<Fingerprint> = (0..count).into_par_iter().map(|i| card(site, PageIdx(i))).collect();
+        let pages = (0..count).into_par_iter().map(|i| page(site, order, &cards, site_wide, PageIdx(i))).collect();
+        Pages { cards, pages }
+    }
+
+    /// One fingerprint of `tag` and `parts`, in order.
+    pub fn combine(tag: &str, site_wide: Fingerprint, parts: impl IntoIterator<Item = Fingerprint>) -> Fingerprint {
+        let mut fp = Fp::new(tag);
+        fp.num(site_wide);
+        parts.into_iter().for_each(|p| fp.num(p));
+        fp.finish()
+    }
+}
+
+/// What other pages show of page `i`.
+fn card(site: &Site, i: PageIdx) -> Fingerprint {
+    let page = &site.pages[i];
+    let mut fp = Fp::new("card");
+    fp.str(&page.id);
+    fp.str(&page.title);
+    fp.str(&page.url);
+    fp.num(page.kind.0 as u128);
+    fp.num(u128::from(page.draft));
+    fp.debug(&page.fields);
+    for edge in &site.graph.outgoing[i] {
+        fp.str(&site.pages[edge.page].title);
+    }
+    fp.finish()
+}
+
+/// Page `i`'s fingerprint: see the module's documentation.
+fn page(site: &Site, order: &Order, cards: &[Fingerprint], site_wide: Fingerprint, i: PageIdx) -> Fingerprint {
+    let Site { config, pages, graph, .. } = site;
+    let page = &pages[i];
+    let mut fp = Fp::new("page");
+    fp.num(site_wide);
+    own(&mut fp, page);
+    let embeds = config.kinds[page.kind].embeds();
+    for edge in &graph.outgoing[i] {
+        via(&mut fp, &edge.via, cards[edge.page.0]);
+        if embeds {
+            graph.outgoing[edge.page].iter().for_each(|e| fp.num(cards[e.page.0]));
+        }
+    }
+    fp.str("incoming");
+    for edge in &graph.incoming[i] {
+        via(&mut fp, &edge.via, cards[edge.page.0]);
+    }
+    // Backlinks are grouped by kind and shown in listing order.
+    let mut by_kind: BTreeMap<usize, BTreeSet<(usize, usize)>> = BTreeMap::new();
+    for edge in &graph.incoming[i] {
+        by_kind.entry(pages[edge.page].kind.0).or_default().insert((order.rank(edge.page), edge.page.0));
+    }
+    for (kind, list) in by_kind {
+        fp.num(kind as u128);
+        list.into_iter().for_each(|(_, p)| fp.num(cards[p]));
+    }
+    fp.str("related");
+    for relation in &graph.related[i] {
+        fp.num(cards[relation.hub.0]);
+        fp.num(relation.shared.len() as u128);
+        relation.shared.iter().for_each(|p| fp.num(cards[p.0]));
+    }
+    let (prev, next) = order.neighbours(i, page.kind);
+    fp.debug(&(prev.map(|p| cards[p.0]), next.map(|p| cards[p.0])));
+    fp.finish()
+}
+
+/// Everything of the page's own file.
+fn own(fp: &mut Fp, page: &Page) {
+    fp.str(&page.id);
+    fp.str(&page.path);
+    fp.str(&page.title);
+    fp.str(&page.url);
+    fp.num(page.kind.0 as u128);
+    fp.str(&page.body);
+    fp.num(page.body_line as u128);
+    fp.num(u128::from(page.draft));
+    fp.debug(&page.aliases);
+    fp.debug(&page.fields);
+}
+
+fn via(fp: &mut Fp, via: &Via, card: Fingerprint) {
+    match via {
+        Via::Field(name) => fp.str(name),
+        Via::Link => fp.str(""),
+    }
+    fp.num(card);
+}
