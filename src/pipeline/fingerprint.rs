@@ -24,6 +24,7 @@ use super::{Options, Site};
 use crate::content::{Page, PageIdx};
 use crate::graph::Via;
 use crate::render::Order;
+use crate::render::theme::StaticFile;
 use rayon::prelude::*;
 use siphasher::sip128::{Hasher128, SipHasher13};
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,7 +81,7 @@ impl fmt::Write for Fp {
 /// The site-wide fingerprint: the generator, `options`, the site's
 /// configuration, templates, themes and UI strings, and the templates'
 /// site-wide values as JSON.
-pub fn site_wide(options: &Options, site_json: &str) -> Fingerprint {
+pub fn site_wide(options: &Options, site_json: &str, files: &BTreeMap<String, StaticFile>) -> Fingerprint {
     let mut fp = Fp::new("site");
     fp.str(env!("CARGO_PKG_VERSION"));
     // A newly built generator may render differently under the same version.
@@ -95,9 +96,7 @@ pub fn site_wide(options: &Options, site_json: &str) -> Fingerprint {
     }
     // Pages show pictures' sizes and cite bibliography files, and link files
     // beside them: any change to a file that is not a page renders everything.
-    for folder in ["content", "static"] {
-        stamp_files(&mut fp, &options.root.join(folder));
-    }
+    stamp_files(&mut fp, files);
     fp.str(site_json);
     fp.finish()
 }
@@ -111,14 +110,16 @@ fn hash_folder(fp: &mut Fp, dir: &Path) {
     }
 }
 
-/// The path, size and modification time of every file under `dir` that is
-/// not Markdown: cheap for large pictures, and changed by every save.
-fn stamp_files(fp: &mut Fp, dir: &Path) {
-    let files = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_map(Result::ok);
-    for entry in files.filter(|e| e.file_type().is_file() && !crate::content::discover::is_markdown(e.path())) {
-        fp.debug(&entry.path());
-        let meta = entry.metadata().ok();
-        fp.debug(&meta.as_ref().map(|m| (m.len(), m.modified().ok())));
+/// The path, size and modification time of every static file and file
+/// beside the pages on disk (the build's own list of them, not another walk):
+/// cheap for large pictures, and changed by every save.
+fn stamp_files(fp: &mut Fp, files: &BTreeMap<String, StaticFile>) {
+    for (rel, file) in files {
+        if let StaticFile::Disk(path) = file {
+            fp.str(rel);
+            let meta = std::fs::metadata(path).ok();
+            fp.debug(&meta.as_ref().map(|m| (m.len(), m.modified().ok())));
+        }
     }
 }
 

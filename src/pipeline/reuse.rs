@@ -133,8 +133,9 @@ impl Reuse<'_> {
 pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, sink: Sink<'_>) -> Result<Report, Diagnostics> {
     let Loaded { site, mut theme, mut warnings } = load(options)?;
     let order = Order::new(&site.config, &site.pages);
+    let files = theme.static_files.clone();
     let (failures, indexed, reused) = with_writer(&site, &mut theme, &order, |writer, site_view| {
-        let site_wide = fingerprint::site_wide(options, &serde_json::to_string(site_view).unwrap_or_default());
+        let site_wide = fingerprint::site_wide(options, &serde_json::to_string(site_view).unwrap_or_default(), &files);
         let reuse = Reuse {
             previous: previous.record.as_deref().map(Record::parse).unwrap_or_default(),
             keep: previous.keep,

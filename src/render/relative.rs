@@ -40,11 +40,6 @@ impl Relinker {
         Relinker { base: base.to_string(), links }
     }
 
-    /// How this relinker writes links.
-    pub fn links(&self) -> Links {
-        self.links
-    }
-
     /// `html`, the file at `path` in the output (`cases/x/index.html`), with
     /// its internal addresses relative to the file's folder.
     pub fn page(&self, path: &str, html: &str) -> String {

@@ -52,6 +52,12 @@ impl<'a> Writer<'a> {
         Writer { views, templates, relinker: Relinker::new(views.base(), links) }
     }
 
+    /// An HTML file another module rendered, its internal links made relative to it.
+    fn relinked(&self, file: OutputFile) -> OutputFile {
+        let html = self.relinker.page(&file.path, &String::from_utf8_lossy(&file.bytes));
+        OutputFile::text(file.path, html)
+    }
+
     /// The HTML file at `path`, its internal links made relative to it.
     fn html(&self, path: String, html: String) -> OutputFile {
         let html = self.relinker.page(&path, &html);
@@ -279,9 +285,7 @@ impl<'a> Writer<'a> {
 
     /// The bibliography page, when the site has a bibliography.
     pub fn bibliography(&self, sink: Sink<'_>) -> Option<TemplateFailure> {
-        super::cite::write(self.views, self.templates, &|file: OutputFile| {
-            sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))
-        })
+        super::cite::write(self.views, self.templates, &|file: OutputFile| sink(self.relinked(file)))
     }
 
     /// Everything that is not a page of the content: listings, special pages and the sitemap.
@@ -295,9 +299,7 @@ impl<'a> Writer<'a> {
     pub fn extras(&self, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let mut failures = self.specials(sink);
         self.sitemap(sink);
-        super::redirects::write(self.views, &|file: OutputFile| {
-            sink(self.html(file.path, String::from_utf8_lossy(&file.bytes).into_owned()))
-        });
+        super::redirects::write(self.views, &|file: OutputFile| sink(self.relinked(file)));
         super::feeds::write(self.views, sink);
         failures.extend(self.bibliography(sink));
         failures
