@@ -27,6 +27,7 @@ pub mod diagnostics;
 pub mod files;
 pub mod html;
 pub mod slug;
+pub mod timing;
 pub mod tree;
 pub mod yaml;
 

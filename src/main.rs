@@ -41,6 +41,7 @@ fn fail(diagnostics: &Diagnostics, what: &str) -> ExitCode {
 
 fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
     let start = Instant::now();
+    ledestjerne::timing::phase("start");
     let output = if args.output.is_absolute() { args.output.clone() } else { root.join(&args.output) };
     let out = match output::check_output(root, &output) {
         Ok(out) => out,
@@ -49,9 +50,11 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(code) = refuse_strays(&out, args.force) {
-        return code;
-    }
+    let unlisted = match refuse_strays(&out, args.force) {
+        Ok(unlisted) => unlisted,
+        Err(code) => return code,
+    };
+    ledestjerne::timing::phase("look for files the last build did not write");
     if let Some(Err((message, help))) = args.base_url.as_deref().map(ledestjerne::config::check_base_url) {
         eprintln!("error: --base-url: {message}\n  help: {help}");
         return ExitCode::FAILURE;
@@ -60,7 +63,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
     let record = if args.no_reuse { None } else { output::reuse::read_record(&out) };
     let begun = if record.is_some() { output::Staging::begin_reusing(&out) } else { output::Staging::begin(&out) };
     let staging = match begun {
-        Ok(staging) => staging,
+        Ok(staging) => staging.knowing_unlisted(unlisted),
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
@@ -84,6 +87,7 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    ledestjerne::timing::phase("put the new output in place");
     eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
     print_reused(&report);
     ExitCode::SUCCESS
@@ -91,17 +95,19 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
 
 /// Stops the build when the output folder holds files the last build did
 /// not write, unless `force`: a rebuild would otherwise publish or lose them
-/// without anyone deciding.
-fn refuse_strays(out: &std::path::Path, force: bool) -> Result<(), ExitCode> {
-    let strays = match output::strays(out) {
-        Ok(strays) => strays,
+/// without anyone deciding. Returns what the folder holds besides the last
+/// build's files (a `.git`, or the strays of a forced build).
+fn refuse_strays(out: &std::path::Path, force: bool) -> Result<Vec<String>, ExitCode> {
+    let unlisted = match output::unlisted(out) {
+        Ok(unlisted) => unlisted,
         Err(e) => {
             eprintln!("error: cannot read the output folder `{}`: {e}", out.display());
             return Err(ExitCode::FAILURE);
         }
     };
+    let strays = output::strays_among(&unlisted);
     if force || strays.is_empty() {
-        return Ok(());
+        return Ok(unlisted);
     }
     let mut names: Vec<String> = strays.iter().take(10).map(|p| format!("`{p}`")).collect();
     if strays.len() > 10 {

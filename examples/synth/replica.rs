@@ -5,9 +5,10 @@
 //! `<stem>-c<k>.md`, so every id gets the suffix `-c<k>`, and every reference
 //! to a page — in front-matter fields (found at the places the course's own
 //! load reports them) and in `[[id]]`, `[[id|text]]` and `[[id#anchor]]`
-//! links anywhere in the file — is rewritten to the page of the same copy.
-//! The front page exists once. Every copy therefore has its own actor
-//! chapters (the hub), as a site of many courses would. The result passes
+//! links anywhere in the file — is rewritten to the page of the same copy,
+//! so every copy has its own actor chapters (the hub), as a site of many
+//! courses would. The front page exists once, and only copy 0's literature
+//! pages name their bibliography entry (`cite:`). The result passes
 //! `ledestjerne check`.
 //!
 //! With a Hugo folder, the same files are written as a Hugo site: `title` at
@@ -54,7 +55,10 @@ pub fn generate(options: &Options) -> io::Result<usize> {
     for copy in 0..copies {
         let suffix = if copy == 0 { String::new() } else { format!("-c{copy}") };
         for page in pages.iter().filter(|p| copy == 0 || !p.url.is_empty()) {
-            let source = std::fs::read_to_string(options.repo_root.join(&page.path))?;
+            let mut source = std::fs::read_to_string(options.repo_root.join(&page.path))?;
+            if copy > 0 {
+                source = without_cite(&source);
+            }
             let marked = rewrite_refs(&source, page);
             let rel = renamed(&page.path, &suffix);
             write_file(&options.out.join(&rel), &rewrite_links(&marked, &suffix, &targets, false))?;
@@ -65,6 +69,12 @@ pub fn generate(options: &Options) -> io::Result<usize> {
         }
     }
     Ok(written)
+}
+
+/// `source` without its `cite:` line: one page is about each bibliography
+/// entry, so only copy 0 names its entry (the copies' citations link there).
+fn without_cite(source: &str) -> String {
+    source.split_inclusive('\n').filter(|line| !line.starts_with("cite:")).collect()
 }
 
 /// The course's pages, loaded as a build loads them.

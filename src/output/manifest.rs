@@ -11,6 +11,7 @@
 
 use super::MARKER;
 use super::leftovers::STAGING;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
@@ -92,31 +93,47 @@ pub const KEPT_ALWAYS: &[&str] = &[".git"];
 /// The files and folders of the output folder `dir` that its last build did
 /// not write, but for the ones kept always; sorted.
 pub fn strays(dir: &Path) -> io::Result<Vec<String>> {
+    Ok(strays_among(&unlisted(dir)?))
+}
+
+/// The entries of `unlisted` (see [`unlisted`]) that are not kept always.
+pub fn strays_among(unlisted: &[String]) -> Vec<String> {
+    unlisted.iter().filter(|rel| !KEPT_ALWAYS.contains(&rel.as_str())).cloned().collect()
+}
+
+/// The files and folders of the output folder `dir` that its last build did
+/// not write, a `.git` among them; sorted. A folder none of whose files the
+/// build wrote is one entry. Nothing for a folder without a marker: it is
+/// empty or not there (see [`super::check_output`]).
+pub fn unlisted(dir: &Path) -> io::Result<Vec<String>> {
     if !dir.join(MARKER).is_file() {
         return Ok(Vec::new());
     }
-    let manifest = read(dir);
-    let mut found = Vec::new();
-    list_strays(dir, "", &manifest, &mut found)?;
+    let mut found = unlisted_in(dir, "", &read(dir))?;
     found.sort();
     Ok(found)
 }
 
-fn list_strays(dir: &Path, prefix: &str, manifest: &Manifest, found: &mut Vec<String>) -> io::Result<()> {
-    for entry in fs::read_dir(dir.join(prefix))? {
-        let entry = entry?;
+/// The unlisted entries of the folder `prefix` of `dir`, its subfolders
+/// read in parallel (reading folders is most of the time of a rebuild that
+/// changes little).
+fn unlisted_in(dir: &Path, prefix: &str, manifest: &Manifest) -> io::Result<Vec<String>> {
+    let entries = fs::read_dir(dir.join(prefix))?.collect::<io::Result<Vec<fs::DirEntry>>>()?;
+    let found = entries.par_iter().map(|entry| -> io::Result<Vec<String>> {
         let name = entry.file_name();
         let rel = format!("{prefix}{}", name.to_string_lossy());
-        if prefix.is_empty() && (name == MARKER || name == STAGING || KEPT_ALWAYS.iter().any(|k| name == *k)) {
-            continue;
+        if prefix.is_empty() && (name == MARKER || name == STAGING) {
+            return Ok(Vec::new());
         }
         if entry.file_type()?.is_dir() && manifest.holds_written(&rel) {
-            list_strays(dir, &format!("{rel}/"), manifest, found)?;
-        } else if !manifest.written(&rel) {
-            found.push(rel);
+            unlisted_in(dir, &format!("{rel}/"), manifest)
+        } else if manifest.written(&rel) {
+            Ok(Vec::new())
+        } else {
+            Ok(vec![rel])
         }
-    }
-    Ok(())
+    });
+    Ok(found.collect::<io::Result<Vec<Vec<String>>>>()?.concat())
 }
 
 /// What a build did with files it did not write.
@@ -169,28 +186,26 @@ fn carry_folder(old: &Path, new: &Path, prefix: &str, manifest: &Manifest, kept:
     Ok(())
 }
 
-/// The files of the output folder `dir` that `manifest` does not list:
-/// those a build that leaves the folder as it is keeps there.
-pub fn foreign(dir: &Path, manifest: &Manifest) -> io::Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut folders = vec![String::new()];
-    while let Some(prefix) = folders.pop() {
-        for entry in fs::read_dir(dir.join(&prefix))? {
-            let entry = entry?;
-            let name = entry.file_name();
-            let rel = format!("{prefix}{}", name.to_string_lossy());
-            if prefix.is_empty() && (name == MARKER || name == STAGING) {
-                continue;
+/// Moves the entries `unlisted` (as [`unlisted`] found them in the output
+/// folder before the build) of the old site `old` into the new site `new`.
+pub fn carry_listed(old: &Path, new: &Path, unlisted: &[String]) -> io::Result<Kept> {
+    let mut kept = Kept::default();
+    for rel in unlisted {
+        let (Some(from), Some(target)) = (super::safe_join(old, rel), super::safe_join(new, rel)) else { continue };
+        if fs::symlink_metadata(&from).is_err() {
+            continue;
+        }
+        if target.symlink_metadata().is_ok() {
+            kept.replaced.push(rel.clone());
+        } else {
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
             }
-            if entry.file_type()?.is_dir() && manifest.holds_written(&rel) {
-                folders.push(format!("{rel}/"));
-            } else if !manifest.written(&rel) {
-                found.push(rel);
-            }
+            fs::rename(from, target)?;
+            kept.moved.push(rel.clone());
         }
     }
-    found.sort();
-    Ok(found)
+    Ok(kept)
 }
 
 #[cfg(test)]

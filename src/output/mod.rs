@@ -15,7 +15,7 @@ mod leftovers;
 mod manifest;
 pub mod reuse;
 
-pub use manifest::{Kept, strays};
+pub use manifest::{Kept, strays, strays_among, unlisted};
 
 use crate::files::OutputFile;
 use leftovers::{Lock, STAGING, sibling};
@@ -149,6 +149,9 @@ pub struct Staging {
     spare: bool,
     /// Files that are the output folder's, not linked yet ([`reuse`]).
     pending: Mutex<reuse::Pending>,
+    /// What the output folder held besides the last build's files when the
+    /// build began, if known ([`unlisted`]); else it is read again at the end.
+    unlisted: Option<Vec<String>>,
 }
 
 impl Staging {
@@ -179,7 +182,15 @@ impl Staging {
             reuse,
             spare,
             pending: Mutex::new(reuse::Pending::new(reuse)),
+            unlisted: None,
         })
+    }
+
+    /// Tells the staging what [`unlisted`] found in the output folder just
+    /// before the build began, so that it need not read the folder again.
+    pub fn knowing_unlisted(mut self, unlisted: Vec<String>) -> Staging {
+        self.unlisted = Some(unlisted);
+        self
     }
 
     /// Writes one file of the new site.
@@ -249,7 +260,10 @@ impl Staging {
         let old = self.swap()?;
         self.finished = true;
         if let Some(old) = old {
-            let kept = manifest::carry_over(&old, &self.out, &manifest::read(&old))?;
+            let kept = match &self.unlisted {
+                Some(unlisted) => manifest::carry_listed(&old, &self.out, unlisted)?,
+                None => manifest::carry_over(&old, &self.out, &manifest::read(&old))?,
+            };
             self.kept.extend(kept);
             if self.reuse {
                 reuse::keep_as_spare(&old, &self.out)?;

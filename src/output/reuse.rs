@@ -167,7 +167,10 @@ impl Staging {
     pub(super) fn keep_output(mut self) -> Result<super::Kept, OutputError> {
         self.finished = true;
         self.lock = None;
-        let foreign = super::manifest::foreign(&self.out, &super::manifest::read(&self.out))?;
+        let foreign = match self.unlisted.take() {
+            Some(unlisted) => unlisted,
+            None => super::manifest::unlisted(&self.out)?,
+        };
         self.kept.moved.extend(foreign);
         if self.spare {
             keep_as_spare(&self.tmp, &self.out)?;

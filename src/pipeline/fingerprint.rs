@@ -21,34 +21,35 @@
 //! a file left out would be wrong.
 
 use super::{Options, Site};
-use crate::content::{Page, PageIdx};
+use crate::content::{FieldValue, Page, PageIdx};
 use crate::graph::Via;
 use crate::render::Order;
 use crate::render::theme::StaticFile;
 use rayon::prelude::*;
-use siphasher::sip128::{Hasher128, SipHasher13};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Debug};
-use std::hash::Hasher;
 use std::path::Path;
+use xxhash_rust::xxh3::Xxh3;
 
 /// A 128-bit hash of the inputs of one part of the output.
 pub type Fingerprint = u128;
 
 /// Hashes values into a [`Fingerprint`]; every value is length-prefixed, so
 /// `("ab", "c")` and `("a", "bc")` differ.
-struct Fp(SipHasher13);
+/// XXH3 (128 bits) rather than a keyed hash: nothing here is secret, and
+/// every build hashes all of the site's text.
+struct Fp(Xxh3);
 
 impl Fp {
     fn new(tag: &str) -> Fp {
-        let mut fp = Fp(SipHasher13::new());
+        let mut fp = Fp(Xxh3::new());
         fp.str(tag);
         fp
     }
 
     fn bytes(&mut self, bytes: &[u8]) {
-        self.0.write_usize(bytes.len());
-        self.0.write(bytes);
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
     }
 
     fn str(&mut self, s: &str) {
@@ -56,24 +57,69 @@ impl Fp {
     }
 
     fn num(&mut self, n: u128) {
-        self.0.write_u128(n);
+        self.0.update(&n.to_le_bytes());
     }
 
     /// The value's `Debug` text, hashed as it is written, without building it.
     fn debug(&mut self, value: &impl Debug) {
         use fmt::Write as _;
         let _ = write!(self, "{value:?}");
-        self.0.write_u8(0xff);
+        self.0.update(&[0xff]);
+    }
+
+    /// A front-matter value, walked: cheaper than its `Debug` text.
+    fn field(&mut self, value: &FieldValue) {
+        match value {
+            FieldValue::Str(s) => self.tagged(0, s),
+            FieldValue::Text(text) => {
+                self.tagged(1, &text.source);
+                self.num(text.line as u128);
+            }
+            FieldValue::Number(n) => self.num((2 << 64) | u128::from(n.to_bits())),
+            FieldValue::Integer(n) => self.num((3 << 64) | u128::from(*n as u64)),
+            FieldValue::Bool(b) => self.num((4 << 64) | u128::from(*b)),
+            FieldValue::Date(s) => self.tagged(5, s),
+            FieldValue::Url(s) => self.tagged(6, s),
+            FieldValue::Color(s) => self.tagged(7, s),
+            FieldValue::SourceFile(s) => self.tagged(8, s),
+            FieldValue::Enum(s) => self.tagged(9, s),
+            FieldValue::Ref(r) => {
+                self.tagged(10, &r.id);
+                self.str(r.kind.as_deref().unwrap_or("\u{0}"));
+                self.str(&r.location.path);
+                self.num(((r.location.line as u128) << 64) | r.location.col as u128);
+            }
+            FieldValue::Name(s) => self.tagged(11, s),
+            FieldValue::List(items) => {
+                self.num((12 << 64) | items.len() as u128);
+                items.iter().for_each(|item| self.field(item));
+            }
+            FieldValue::Object(fields) => self.fields(13, fields),
+        }
+    }
+
+    /// A mapping of front-matter values, by name.
+    fn fields(&mut self, tag: u128, fields: &BTreeMap<String, FieldValue>) {
+        self.num((tag << 64) | fields.len() as u128);
+        for (name, value) in fields {
+            self.str(name);
+            self.field(value);
+        }
+    }
+
+    fn tagged(&mut self, tag: u8, s: &str) {
+        self.0.update(&[tag]);
+        self.str(s);
     }
 
     fn finish(&self) -> Fingerprint {
-        self.0.finish128().as_u128()
+        self.0.digest128()
     }
 }
 
 impl fmt::Write for Fp {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write(s.as_bytes());
+        self.0.update(s.as_bytes());
         Ok(())
     }
 }
@@ -158,7 +204,7 @@ fn card(site: &Site, i: PageIdx) -> Fingerprint {
     fp.str(&page.url);
     fp.num(page.kind.0 as u128);
     fp.num(u128::from(page.draft));
-    fp.debug(&page.fields);
+    fp.fields(14, &page.fields);
     for edge in &site.graph.outgoing[i] {
         fp.str(&site.pages[edge.page].title);
     }
@@ -199,7 +245,9 @@ fn page(site: &Site, order: &Order, cards: &[Fingerprint], site_wide: Fingerprin
         relation.shared.iter().for_each(|p| fp.num(cards[p.0]));
     }
     let (prev, next) = order.neighbours(i, page.kind);
-    fp.debug(&(prev.map(|p| cards[p.0]), next.map(|p| cards[p.0])));
+    for neighbour in [prev, next] {
+        fp.num(neighbour.map_or(0, |p| cards[p.0]));
+    }
     fp.finish()
 }
 
@@ -213,8 +261,9 @@ fn own(fp: &mut Fp, page: &Page) {
     fp.str(&page.body);
     fp.num(page.body_line as u128);
     fp.num(u128::from(page.draft));
-    fp.debug(&page.aliases);
-    fp.debug(&page.fields);
+    fp.num(page.aliases.len() as u128);
+    page.aliases.iter().for_each(|alias| fp.str(&alias.url));
+    fp.fields(14, &page.fields);
 }
 
 fn via(fp: &mut Fp, via: &Via, card: Fingerprint) {

@@ -102,8 +102,11 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     }
     config.show_drafts = options.drafts;
     config.portable |= options.portable;
+    crate::timing::phase("read site.yaml");
     let (pages, mut diagnostics) = content::load(&options.root, &config);
+    crate::timing::phase("read and check the pages");
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
+    crate::timing::phase("link the pages");
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
     let (bibliography, cite_diagnostics) = cite::load(&options.root, &config);
@@ -112,6 +115,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         diagnostics.extend(cite::check(&pages, &graph, &bibliography));
     }
     diagnostics.extend(cite_diagnostics);
+    crate::timing::phase("read the bibliography");
     match theme::load(&options.root, &config) {
         Ok((mut theme, theme_warnings)) if !diagnostics.has_errors() => {
             diagnostics.extend(theme_warnings);
@@ -120,6 +124,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             let all: Vec<PageIdx> = PageIdx::all(pages.len()).collect();
             diagnostics.extend(crate::render::plan::check_references(&options.root, &config, &pages, &graph.scans, &theme, &all));
             diagnostics.extend(crate::render::feeds::check(&config, &pages));
+            crate::timing::phase("check the theme and the files pages link");
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }

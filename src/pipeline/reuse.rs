@@ -135,6 +135,7 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
     let order = Order::new(&site.config, &site.pages);
     let files = theme.static_files.clone();
     let (failures, indexed, reused) = with_writer(&site, &mut theme, &order, |writer, site_view| {
+        crate::timing::phase("make the views");
         let site_wide = fingerprint::site_wide(options, &serde_json::to_string(site_view).unwrap_or_default(), &files);
         let reuse = Reuse {
             previous: previous.record.as_deref().map(Record::parse).unwrap_or_default(),
@@ -144,6 +145,7 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
             site_wide,
         };
         let fps = Pages::new(&site, &order, site_wide);
+        crate::timing::phase("fingerprint the parts");
         let noting = |file: OutputFile| {
             if let Some(key) = reuse.owner(&file.path) {
                 reuse.note(&key, &file);
@@ -153,11 +155,14 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
         let mut failures = listings(&reuse, writer, &fps, sink);
         failures.extend(writer.extras(sink));
         failures.extend(print(&reuse, writer, &fps, &noting));
+        crate::timing::phase("listings, special pages and print pages");
         let render = pages_to_render(&reuse, &site, &fps);
         let reused = render.iter().filter(|r| !r.load(Ordering::Relaxed)).count();
         let indexed = if search { index(&reuse, writer, &fps, &render, &noting, &mut failures) } else { Ok(None) };
+        crate::timing::phase("search index");
         let rest: Vec<PageIdx> = PageIdx::all(render.len()).filter(|i| render[i.0].load(Ordering::Relaxed)).collect();
         failures.extend(writer.pages(&rest, &noting, &|_, _| ()).1);
+        crate::timing::phase("pages");
         if search && writer.views().config().portable {
             super::write_portable_index(writer, sink);
         }
@@ -165,6 +170,7 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
         (failures, indexed, reused)
     });
     warnings.extend(copy_static(&options.root, &site.config, &theme, sink));
+    crate::timing::phase("static files");
     finish(&site, warnings, failures, indexed).map(|report| Report { reused, ..report })
 }
 

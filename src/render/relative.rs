@@ -45,38 +45,41 @@ impl Relinker {
     pub fn page(&self, path: &str, html: &str) -> String {
         let from = path.rsplit_once('/').map_or("", |(dir, _)| dir);
         let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-        self.rewrite(html, |target| self.relative(&from, target))
+        self.rewrite(html, |target, out| self.relative(&from, target, out))
     }
 
     /// `html` with its internal addresses made absolute from `root`
     /// (`https://x.org/kursus/` or `/kursus/`): for the 404 page, which a
     /// host shows at any address.
     pub fn absolute(&self, html: &str, root: &str) -> String {
-        self.rewrite(html, |target| format!("{root}{target}"))
+        self.rewrite(html, |target, out| {
+            out.push_str(root);
+            out.push_str(target);
+        })
     }
 
     /// `html` with its internal addresses taken from the site's root
     /// without a leading slash (`cases/x/`, `./` for the root), for a page
     /// that sets its own `<base>`.
     pub fn from_root(&self, html: &str) -> String {
-        self.rewrite(html, |target| if target.is_empty() { "./".to_string() } else { target.to_string() })
+        self.rewrite(html, |target, out| out.push_str(if target.is_empty() { "./" } else { target }))
     }
 
     /// Applies `map` to the part after the base path of every internal
-    /// address in a URL attribute of `html`.
-    fn rewrite(&self, html: &str, map: impl Fn(&str) -> String) -> String {
-        let mut out = String::with_capacity(html.len());
+    /// address in a URL attribute of `html`; `map` appends the new address.
+    fn rewrite(&self, html: &str, map: impl Fn(&str, &mut String)) -> String {
+        let mut out = String::with_capacity(html.len() + html.len() / 16);
         let mut rest = html;
         while let Some(at) = value_start(rest) {
             let (before, after) = rest.split_at(at);
             out.push_str(before);
-            let quote = if before.ends_with('"') { '"' } else { '\'' };
-            let end = after.find(quote).unwrap_or(after.len());
+            let quote = if before.ends_with('"') { b'"' } else { b'\'' };
+            let end = memchr::memchr(quote, after.as_bytes()).unwrap_or(after.len());
             let value = &after[..end];
             match attribute_name(before) {
-                Some(name) if URL_ATTRIBUTES.contains(&name) => out.push_str(&self.map_url(value, &map)),
-                Some("srcset") => out.push_str(&self.map_srcset(value, &map)),
-                Some("content") => out.push_str(&self.map_refresh(value, &map)),
+                Some(name) if URL_ATTRIBUTES.contains(&name) => self.map_url(value, &map, &mut out),
+                Some("srcset") => self.map_srcset(value, &map, &mut out),
+                Some("content") => self.map_refresh(value, &map, &mut out),
                 _ => out.push_str(value),
             }
             rest = &after[end..];
@@ -85,61 +88,66 @@ impl Relinker {
         out
     }
 
-    fn map_url(&self, value: &str, map: &impl Fn(&str) -> String) -> String {
+    fn map_url(&self, value: &str, map: &impl Fn(&str, &mut String), out: &mut String) {
         match value.strip_prefix(self.base.as_str()) {
-            Some(target) if !value.starts_with("//") => map(target),
-            _ => value.to_string(),
+            Some(target) if !value.starts_with("//") => map(target, out),
+            _ => out.push_str(value),
         }
     }
 
-    fn map_srcset(&self, value: &str, map: &impl Fn(&str) -> String) -> String {
-        let candidates: Vec<String> = value
-            .split(',')
-            .map(|candidate| {
-                let candidate = candidate.trim();
-                let (url, size) = candidate.split_once(' ').unwrap_or((candidate, ""));
-                let url = self.map_url(url, map);
-                if size.is_empty() { url } else { format!("{url} {size}") }
-            })
-            .collect();
-        candidates.join(", ")
+    fn map_srcset(&self, value: &str, map: &impl Fn(&str, &mut String), out: &mut String) {
+        for (n, candidate) in value.split(',').enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            let candidate = candidate.trim();
+            let (url, size) = candidate.split_once(' ').unwrap_or((candidate, ""));
+            self.map_url(url, map, out);
+            if !size.is_empty() {
+                out.push(' ');
+                out.push_str(size);
+            }
+        }
     }
 
     /// The URL of `<meta http-equiv="refresh" content="0; url=/x/">`.
-    fn map_refresh(&self, value: &str, map: &impl Fn(&str) -> String) -> String {
+    fn map_refresh(&self, value: &str, map: &impl Fn(&str, &mut String), out: &mut String) {
         match value.split_once("url=") {
             Some((delay, url)) if delay.trim_end().trim_end_matches(';').trim().parse::<u32>().is_ok() => {
-                format!("{delay}url={}", self.map_url(url, map))
+                out.push_str(delay);
+                out.push_str("url=");
+                self.map_url(url, map, out);
             }
-            _ => value.to_string(),
+            _ => out.push_str(value),
         }
     }
 
-    /// `target` (a path from the site's root, with any `?query` or
+    /// Appends `target` (a path from the site's root, with any `?query` or
     /// `#fragment`) relative to the folder `from`.
-    fn relative(&self, from: &[&str], target: &str) -> String {
+    fn relative(&self, from: &[&str], target: &str, out: &mut String) {
         let split = target.find(['?', '#']).unwrap_or(target.len());
         let (path, tail) = target.split_at(split);
-        let segments: Vec<&str> = path.split('/').collect();
-        // The folder part of the target: all but the last segment (a file name, or "" for a folder).
-        let (folders, file) = segments.split_at(segments.len() - 1);
-        let folders: Vec<&str> = folders.iter().copied().filter(|s| !s.is_empty()).collect();
-        let common = from.iter().zip(&folders).take_while(|(a, b)| a == b).count();
-        let mut out = "../".repeat(from.len() - common);
-        for folder in &folders[common..] {
+        // The folder part of the target, and the file name ("" for a folder).
+        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+        let mut folders = dir.split('/').filter(|s| !s.is_empty()).peekable();
+        let mut common = 0;
+        while common < from.len() && folders.peek() == Some(&from[common]) {
+            folders.next();
+            common += 1;
+        }
+        let start = out.len();
+        for _ in common..from.len() {
+            out.push_str("../");
+        }
+        for folder in folders {
             out.push_str(folder);
             out.push('/');
         }
-        let mut file = file[0].to_string();
-        if file.is_empty() && self.links == Links::Portable {
-            file = "index.html".into();
-        }
-        out.push_str(&file);
-        if out.is_empty() {
+        out.push_str(if file.is_empty() && self.links == Links::Portable { "index.html" } else { file });
+        if out.len() == start {
             out.push_str("./");
         }
         out.push_str(tail);
-        out
     }
 }
 
@@ -170,15 +178,7 @@ pub fn find_root(html: &str, top_level: &[String]) -> String {
 /// Where the first quoted attribute value of `html` starts: just after `="` or `='`.
 fn value_start(html: &str) -> Option<usize> {
     let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(i) = html[from..].find('=') {
-        let at = from + i;
-        if matches!(bytes.get(at + 1), Some(b'"' | b'\'')) {
-            return Some(at + 2);
-        }
-        from = at + 1;
-    }
-    None
+    memchr::memchr_iter(b'=', bytes).find(|&at| matches!(bytes.get(at + 1), Some(b'"' | b'\''))).map(|at| at + 2)
 }
 
 /// The name of the attribute whose value starts after `before` (which ends

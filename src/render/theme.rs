@@ -99,7 +99,7 @@ impl Templates {
 /// What `print.html` gets besides `site`.
 pub struct PrintContext<'a> {
     /// The pages, in order.
-    pub pages: &'a [PrintView],
+    pub pages: &'a [&'a PrintView],
     /// The parts of the whole site's print page (empty for a hub's).
     pub parts: &'a [PrintPartView],
     /// The hub whose print page this is; `None` for the whole site's.

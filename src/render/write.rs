@@ -33,9 +33,38 @@ pub const PRINT_PART_PAGES: usize = 1000;
 
 /// The hub page `h` and the pages that refer to it in a field, in listing order.
 fn hub_members(views: &ViewBuilder<'_>, h: PageIdx) -> Vec<PageIdx> {
-    let referring: BTreeSet<PageIdx> =
+    let mut referring: Vec<PageIdx> =
         views.graph().incoming[h].iter().filter(|e| matches!(e.via, crate::graph::Via::Field(_))).map(|e| e.page).collect();
-    std::iter::once(h).chain(views.order().all().filter(|i| referring.contains(i))).collect()
+    // Listing order: by kind, then by place in the kind's listing.
+    referring.sort_by_key(|&p| (views.pages()[p].kind.0, views.order().rank(p)));
+    referring.dedup();
+    std::iter::once(h).chain(referring).collect()
+}
+
+/// The print views of the pages that more than one print page shows (the
+/// members of the hubs whose print pages are rendered), made once; the
+/// others are made by the print page that shows them.
+struct SharedPrintViews {
+    views: Vec<Option<PrintView>>,
+}
+
+impl SharedPrintViews {
+    fn new(views: &ViewBuilder<'_>, hubs: &[(PageIdx, Vec<PageIdx>)]) -> SharedPrintViews {
+        let mut shared = vec![false; views.pages().len()];
+        hubs.iter().flat_map(|(_, members)| members).for_each(|i| shared[i.0] = true);
+        let views = shared.par_iter().enumerate().map(|(i, &shared)| shared.then(|| views.print_view(PageIdx(i)))).collect();
+        SharedPrintViews { views }
+    }
+
+    /// Page `i`'s print view if it is not shared (kept by the caller).
+    fn own(&self, i: PageIdx, views: &ViewBuilder<'_>) -> Option<PrintView> {
+        self.views[i.0].is_none().then(|| views.print_view(i))
+    }
+
+    /// Page `i`'s print view: the shared one, or the caller's `own`.
+    fn get<'s>(&'s self, i: PageIdx, own: &'s Option<PrintView>) -> &'s PrintView {
+        self.views[i.0].as_ref().or(own.as_ref()).expect("a print view is shared or the caller's")
+    }
 }
 
 /// Renders the views of one site through its templates.
@@ -216,19 +245,29 @@ impl<'a> Writer<'a> {
         let links: Vec<PrintPartView> = (0..chunks.len())
             .map(|k| PrintPartView { number: k + 1, url: format!("{base}{}", self.views.print_path(k)), current: false })
             .collect();
+        let hubs = self.wanted_hubs(hub);
+        let shared = SharedPrintViews::new(self.views, &hubs);
         chunks
             .par_iter()
             .enumerate()
             .filter(|(k, _)| part(*k))
             .filter_map(|(k, chunk)| {
-                let pages: Vec<PrintView> = chunk.par_iter().map(|&i| self.views.print_view(i)).collect();
+                let own: Vec<Option<PrintView>> = chunk.par_iter().map(|&i| shared.own(i, self.views)).collect();
+                let pages: Vec<&PrintView> = chunk.iter().zip(&own).map(|(&i, own)| shared.get(i, own)).collect();
                 let parts: Vec<PrintPartView> = links.iter().map(|l| PrintPartView { current: l.number == k + 1, ..l.clone() }).collect();
                 let path = format!("{}index.html", self.views.print_path(k));
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &parts, hub: None }, &path);
                 rendered.map(|html| sink(self.html(path, html))).err()
             })
-            .chain(self.hub_prints(hub, sink))
+            .chain(self.hub_prints(&hubs, &shared, sink))
             .collect()
+    }
+
+    /// The hubs `wanted` says yes to, each with its members (see [`hub_members`]).
+    fn wanted_hubs(&self, wanted: &(dyn Fn(PageIdx) -> bool + Sync)) -> Vec<(PageIdx, Vec<PageIdx>)> {
+        let views = self.views;
+        let Some(hub) = views.config().hub else { return Vec::new() };
+        views.order().of_kind(hub).iter().copied().filter(|&h| wanted(h)).map(|h| (h, hub_members(views, h))).collect()
     }
 
     /// The paths of the print page's parts, from the first.
@@ -247,14 +286,13 @@ impl<'a> Writer<'a> {
     /// Renders the print page of each hub: the hub page, then the pages that
     /// refer to it in a field (a chapter's cases, advice and figures), in
     /// listing order.
-    fn hub_prints(&self, wanted: &(dyn Fn(PageIdx) -> bool + Sync), sink: Sink<'_>) -> Vec<TemplateFailure> {
+    fn hub_prints(&self, hubs: &[(PageIdx, Vec<PageIdx>)], shared: &SharedPrintViews, sink: Sink<'_>) -> Vec<TemplateFailure> {
         let views = self.views;
-        let Some(hub) = views.config().hub else { return Vec::new() };
-        let hubs: Vec<PageIdx> = views.order().of_kind(hub).iter().copied().filter(|&h| wanted(h)).collect();
         hubs.par_iter()
-            .filter_map(|&h| {
-                let members = hub_members(views, h);
-                let pages: Vec<PrintView> = members.iter().map(|&i| views.print_view(i)).collect();
+            .filter_map(|(h, members)| {
+                let h = *h;
+                let own: Vec<Option<PrintView>> = members.iter().map(|&i| shared.own(i, self.views)).collect();
+                let pages: Vec<&PrintView> = members.iter().zip(&own).map(|(&i, own)| shared.get(i, own)).collect();
                 let path = format!("{}index.html", hub_print_path(views.ui_strings(), &views.pages()[h].url));
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &[], hub: Some(views.link(h)) }, &path);
                 rendered.map(|html| sink(self.html(path, html))).err()

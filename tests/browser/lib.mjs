@@ -13,8 +13,16 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const bin = process.env.LEDESTJERNE_BIN || path.join(repo, 'target', 'release', 'ledestjerne');
 export const artifacts = path.join(repo, 'tests', 'artifacts');
 
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new folder under the system's temp folder, removed when the test file's process exits. */
 export function tempDir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** Builds the site at `root` into a fresh temp folder; returns the folder. */

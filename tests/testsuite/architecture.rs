@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// The layers of the library, lowest first: a module may use its own layer
 /// and those below it, never one above.
 const LAYERS: &[&[&str]] = &[
-    &["diagnostics", "files", "html", "slug", "tree"],
+    &["diagnostics", "files", "html", "slug", "timing", "tree"],
     &["yaml"],
     &["config"],
     &["content", "markdown"],

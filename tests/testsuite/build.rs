@@ -677,3 +677,32 @@ fn a_role_that_does_not_exist_or_does_not_fit_is_an_error_at_its_line() {
     let stderr = site.build().failed().stderr;
     assert!(stderr.contains("field `hue` cannot have role `color`: its type is a string"), "{stderr}");
 }
+
+// ---------- where the time goes ----------
+
+/// Runs `build` on `root` with `LEDESTJERNE_TIMINGS` set to `timings`, if any; returns stderr.
+fn build_stderr(root: &Path, timings: Option<&str>) -> String {
+    let mut command = std::process::Command::new(support::BIN);
+    command.arg("--root").arg(root).args(["build", "--no-search"]).env_remove("LEDESTJERNE_TIMINGS");
+    if let Some(value) = timings {
+        command.env("LEDESTJERNE_TIMINGS", value);
+    }
+    let output = command.output().expect("run ledestjerne");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn timings_name_each_phase_of_a_build_when_asked_for() {
+    let site = site_with_case(&case("Skat i balance", &["borgere"], "stat"), "Tekst.\n");
+    let quiet = build_stderr(site.root(), None);
+    assert!(!quiet.contains("timing:"), "{quiet}");
+    let timed = build_stderr(site.root(), Some("1"));
+    let phases: Vec<&str> = timed.lines().filter_map(|l| l.strip_prefix("timing:")).collect();
+    for phase in ["read and check the pages", "link the pages", "pages", "put the new output in place"] {
+        assert!(phases.iter().any(|l| l.ends_with(&format!("  {phase}"))), "no phase `{phase}` in:\n{timed}");
+    }
+    // Each line: the time since the start, then since the phase before, in milliseconds.
+    let totals: Vec<f64> = phases.iter().map(|l| l.split_whitespace().next().unwrap().parse().unwrap()).collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "{timed}");
+}
