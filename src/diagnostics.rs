@@ -5,11 +5,11 @@
 //! sees every mistake in one run. The printer renders them the way compilers
 //! do: `error: content/cases/x.md:12:5: message` followed by a `help:` line.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A place in a source file. Lines and columns are 1-based; column counts characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// Path relative to the site root, with `/` separators.
     pub path: String,

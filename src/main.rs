@@ -70,7 +70,9 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         }
     };
     let keep = |files: &[(String, u64)]| staging.keep(files);
-    let previous = pipeline::Previous { record, keep: &keep };
+    // The page cache is read unless asked not to reuse, and written either way.
+    let pages = Some(if args.no_reuse { Vec::new() } else { output::reuse::read_page_cache(&out).unwrap_or_default() });
+    let previous = pipeline::Previous { record, pages, keep: &keep };
     let sink = |file| staging.write(&file);
     let built = pipeline::build_reusing(&options, &previous, !args.no_search, &sink);
     let report = match built {
@@ -88,6 +90,10 @@ fn run_build(root: &std::path::Path, args: &cli::BuildArgs) -> ExitCode {
         }
     }
     ledestjerne::timing::phase("put the new output in place");
+    if let Some(Err(e)) = report.page_cache.as_deref().map(|bytes| output::reuse::write_page_cache(&out, bytes)) {
+        eprintln!("warning: cannot keep the page cache beside `{}` for the next build: {e}", out.display());
+    }
+    ledestjerne::timing::phase("keep the page cache");
     eprintln!("built {} pages ({files} files) into {} in {} ms", report.pages, out.display(), start.elapsed().as_millis());
     print_reused(&report);
     ExitCode::SUCCESS

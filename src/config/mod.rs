@@ -125,7 +125,7 @@ fn default_toc_min_headings() -> usize {
 }
 
 /// Index of a kind in [`Config::kinds`] (`config.kinds[k]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct KindIdx(pub usize);
 
 impl std::ops::Index<KindIdx> for [Kind] {

@@ -8,13 +8,16 @@
 //! diagnostics for every file that could not become one.
 
 pub mod assets;
+pub mod cache;
 pub mod discover;
 pub mod frontmatter;
 pub mod validate;
 
 use crate::config::{Config, Kind, KindIdx, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileDiagnostics, Location};
+use cache::{Cached, PageCache};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -59,7 +62,7 @@ pub(crate) use index_by_page;
 index_by_page!(Page);
 
 /// One page of content, typed and validated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page {
     /// Unique id across the site (file stem unless front matter sets `id`).
     pub id: String,
@@ -73,7 +76,8 @@ pub struct Page {
     pub url: String,
     /// Typed front-matter fields by name.
     pub fields: BTreeMap<String, FieldValue>,
-    /// Markdown body.
+    /// Markdown body (not cached: [`cache`] takes it from the file).
+    #[serde(skip)]
     pub body: String,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
@@ -87,7 +91,7 @@ pub struct Page {
 }
 
 /// An old address of a page, from its `aliases:`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alias {
     /// Site-relative URL path of the old address (`cases/gammel-id/`).
     pub url: String,
@@ -96,7 +100,7 @@ pub struct Alias {
 }
 
 /// A typed front-matter value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FieldValue {
     /// Plain one-line text.
     Str(String),
@@ -129,7 +133,7 @@ pub enum FieldValue {
 }
 
 /// Markdown text from front matter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Text {
     /// The Markdown source.
     pub source: String,
@@ -138,7 +142,7 @@ pub struct Text {
 }
 
 /// A reference to a page by id, with where it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     /// Target page id.
     pub id: String,
@@ -194,15 +198,56 @@ impl Page {
 
 /// Reads every page under `root/content`, validating each against `config`.
 pub fn load(root: &Path, config: &Config) -> (Vec<Page>, Diagnostics) {
+    let (pages, diagnostics, _) = load_cached(root, config, None);
+    (pages, diagnostics)
+}
+
+/// As [`load`], taking the pages whose files did not change from `cache`;
+/// also returns the cache of this load, as bytes, when given one and this
+/// load's differs from it.
+pub fn load_cached(root: &Path, config: &Config, cache: Option<&PageCache>) -> (Vec<Page>, Diagnostics, Option<Vec<u8>>) {
     let (files, mut diagnostics) = discover::discover(root, config);
-    let results: Vec<_> = files.par_iter().map(|file| load_one(file, config)).collect();
+    let results: Vec<_> = files.par_iter().map(|file| load_one_cached(file, config, cache)).collect();
     let mut pages = Vec::with_capacity(results.len());
-    for (page, diags) in results {
+    let mut cached = Vec::with_capacity(results.len());
+    let mut all_taken = true;
+    for (page, diags, (taken, entry)) in results {
         diagnostics.extend(diags);
-        pages.extend(page);
+        all_taken &= taken;
+        if let Some(page) = page {
+            cached.push((page.path.clone(), entry));
+            pages.push(page);
+        }
     }
     diagnostics.extend(discover::check_collisions(&pages));
-    (pages, diagnostics)
+    let unchanged = all_taken && cache.is_some_and(|cache| cache.len() == cached.len());
+    (pages, diagnostics, cache.filter(|_| !unchanged).map(|cache| cache.to_bytes(cached)))
+}
+
+/// [`load_one`], taking the page from `cache` when its file did not change;
+/// also returns whether it was taken, and what the next cache keeps of it.
+fn load_one_cached(file: &discover::SourceFile, config: &Config, cache: Option<&PageCache>) -> (Option<Page>, Diagnostics, (bool, Cached)) {
+    let Some(cache) = cache else {
+        let (page, diagnostics) = load_one(file, config);
+        return (page, diagnostics, (false, None));
+    };
+    let text = match discover::read_text(file) {
+        Ok(text) => text,
+        Err(d) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.push(d);
+            return (None, diagnostics, (false, None));
+        }
+    };
+    let (hit, hash) = cache.take(file, &text);
+    if let Some(page) = hit {
+        let entry = cache.encode(hash, &page);
+        return (Some(page), Diagnostics::new(), (true, entry));
+    }
+    let mut diagnostics = Diagnostics::new();
+    let page = parse_page(file, &text, config, &mut diagnostics);
+    let entry = page.as_ref().filter(|_| diagnostics.is_empty()).and_then(|page| cache.encode(hash, page));
+    (page, FileDiagnostics::from((file.rel_path.as_str(), diagnostics)).finish(), (false, entry))
 }
 
 /// Reads and validates one discovered file.

@@ -42,6 +42,27 @@ pub fn read_record(out: &Path) -> Option<String> {
     fs::read_to_string(out.join(RECORD)).ok()
 }
 
+/// The page cache beside the output folder `out` (`.public.pages`), which a
+/// build leaves for the next ([`crate::content::cache`]), if there is one.
+pub fn read_page_cache(out: &Path) -> Option<Vec<u8>> {
+    fs::read(beside(out, "pages")).ok()
+}
+
+/// Leaves `bytes` as the page cache beside the output folder `out`,
+/// replacing the old one in one step.
+pub fn write_page_cache(out: &Path, bytes: &[u8]) -> io::Result<()> {
+    let path = beside(out, "pages");
+    let tmp = path.with_extension("pages-new");
+    fs::write(&tmp, bytes)?;
+    fs::rename(tmp, path)
+}
+
+/// The file or folder `.<name>.<what>` beside the output folder `out`.
+fn beside(out: &Path, what: &str) -> PathBuf {
+    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    out.with_file_name(format!(".{name}.{what}"))
+}
+
 /// Files of the new site that are the output folder's, not linked into the
 /// staging folder yet: until the first file that differs, the new site may
 /// be the old one.
@@ -61,8 +82,7 @@ impl Pending {
 
 /// The spare tree of the output folder `out`: its previous site.
 fn spare_of(out: &Path) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.spare"))
+    beside(out, "spare")
 }
 
 /// Moves the spare tree of `out` to `tmp` when a build `reuse`s it; removes

@@ -129,14 +129,7 @@ impl fmt::Write for Fp {
 /// site-wide values as JSON.
 pub fn site_wide(options: &Options, site_json: &str, files: &BTreeMap<String, StaticFile>) -> Fingerprint {
     let mut fp = Fp::new("site");
-    fp.str(env!("CARGO_PKG_VERSION"));
-    // A newly built generator may render differently under the same version.
-    if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
-        fp.num(u128::from(meta.len()));
-        fp.debug(&meta.modified().ok());
-    }
-    fp.debug(&(&options.base_url, options.drafts, options.portable));
-    fp.bytes(&std::fs::read(options.root.join(crate::config::CONFIG_FILE)).unwrap_or_default());
+    generator_and_options(&mut fp, options);
     for folder in ["templates", "themes", "i18n"] {
         hash_folder(&mut fp, &options.root.join(folder));
     }
@@ -145,6 +138,27 @@ pub fn site_wide(options: &Options, site_json: &str, files: &BTreeMap<String, St
     stamp_files(&mut fp, files);
     fp.str(site_json);
     fp.finish()
+}
+
+/// What loading the pages depends on besides their files: the generator,
+/// `options` and `site.yaml` (see [`crate::content::cache`]).
+pub fn load_stamp(options: &Options) -> Fingerprint {
+    let mut fp = Fp::new("load");
+    generator_and_options(&mut fp, options);
+    fp.finish()
+}
+
+/// The generator (its version, and the executable's size and time: a newly
+/// built generator may work differently under the same version), `options`
+/// and `site.yaml`.
+fn generator_and_options(fp: &mut Fp, options: &Options) {
+    fp.str(env!("CARGO_PKG_VERSION"));
+    if let Some(meta) = std::env::current_exe().ok().and_then(|exe| std::fs::metadata(exe).ok()) {
+        fp.num(u128::from(meta.len()));
+        fp.debug(&meta.modified().ok());
+    }
+    fp.debug(&(&options.base_url, options.drafts, options.portable));
+    fp.bytes(&std::fs::read(options.root.join(crate::config::CONFIG_FILE)).unwrap_or_default());
 }
 
 /// Every file under `dir`, by path, in a fixed order.

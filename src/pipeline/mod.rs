@@ -92,10 +92,19 @@ pub struct Report {
     /// Pages whose files were taken from the previous output instead of
     /// being rendered again ([`build_reusing`]).
     pub reused: usize,
+    /// The page cache of this build, for the next ([`build_reusing`]).
+    pub page_cache: Option<Vec<u8>>,
 }
 
 /// Stage 1: config, content, graph and theme. Stops here when any has errors.
 pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
+    load_with(options, None).map(|(loaded, _)| loaded)
+}
+
+/// As [`load`], taking the pages whose files did not change from `cache`,
+/// the page cache a previous build left ([`crate::content::cache`]); also
+/// returns this load's page cache, when given one.
+pub fn load_with(options: &Options, cache: Option<&[u8]>) -> Result<(Loaded, Option<Vec<u8>>), Diagnostics> {
     let mut config = config::load(&options.root)?;
     if let Some(base) = &options.base_url {
         config.base_url = config::normalise_base_url(base);
@@ -103,7 +112,8 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     config.show_drafts = options.drafts;
     config.portable |= options.portable;
     crate::timing::phase("read site.yaml");
-    let (pages, mut diagnostics) = content::load(&options.root, &config);
+    let cache = cache.map(|bytes| content::cache::PageCache::read(bytes, fingerprint::load_stamp(options)));
+    let (pages, mut diagnostics, cache) = content::load_cached(&options.root, &config, cache.as_ref());
     crate::timing::phase("read and check the pages");
     let (graph, graph_diagnostics) = Graph::build(&pages, &config);
     crate::timing::phase("link the pages");
@@ -128,7 +138,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
             if diagnostics.has_errors() {
                 return Err(diagnostics);
             }
-            Ok(Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings: diagnostics })
+            Ok((Loaded { site: Site { config, pages, graph, bibliography }, theme, warnings: diagnostics }, cache))
         }
         Ok(_) => Err(diagnostics),
         Err(theme_diagnostics) => {
@@ -343,5 +353,5 @@ fn finish(
     if warnings.has_errors() {
         return Err(warnings);
     }
-    Ok(Report { pages: site.pages.len(), warnings, search, reused: 0 })
+    Ok(Report { pages: site.pages.len(), warnings, search, reused: 0, page_cache: None })
 }

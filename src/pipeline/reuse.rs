@@ -16,7 +16,7 @@
 //! (`tests/testsuite/reuse.rs` edits a site at random and compares).
 
 use super::fingerprint::{self, Fingerprint, Pages};
-use super::{Loaded, Options, Report, Site, copy_static, documents, finish, index_error, load, with_writer};
+use super::{Loaded, Options, Report, Site, copy_static, documents, finish, index_error, load_with, with_writer};
 use crate::content::PageIdx;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::files::{OutputFile, Sink};
@@ -41,6 +41,9 @@ pub type Keep<'a> = dyn Fn(&[(String, u64)]) -> bool + Sync + 'a;
 pub struct Previous<'a> {
     /// The record it left in the output folder ([`RECORD`]), if any.
     pub record: Option<String>,
+    /// The page cache it left ([`crate::content::cache`]), if any; with
+    /// `Some`, this build makes one too.
+    pub pages: Option<Vec<u8>>,
     /// Takes the files of a part from the previous output.
     pub keep: &'a Keep<'a>,
 }
@@ -131,7 +134,7 @@ impl Reuse<'_> {
 /// without `search`), taking the parts whose inputs did not change from
 /// `previous`, and handing the record of this build to `sink` too.
 pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, sink: Sink<'_>) -> Result<Report, Diagnostics> {
-    let Loaded { site, mut theme, mut warnings } = load(options)?;
+    let (Loaded { site, mut theme, mut warnings }, page_cache) = load_with(options, previous.pages.as_deref())?;
     let order = Order::new(&site.config, &site.pages);
     let files = theme.static_files.clone();
     let (failures, indexed, reused) = with_writer(&site, &mut theme, &order, |writer, site_view| {
@@ -171,7 +174,7 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
     });
     warnings.extend(copy_static(&options.root, &site.config, &theme, sink));
     crate::timing::phase("static files");
-    finish(&site, warnings, failures, indexed).map(|report| Report { reused, ..report })
+    finish(&site, warnings, failures, indexed).map(|report| Report { reused, page_cache, ..report })
 }
 
 /// The part of each page's file and each print page, by path.

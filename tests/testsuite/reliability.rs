@@ -436,8 +436,9 @@ fn leftovers(out: &Path) -> Vec<String> {
         .expect("read parent")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        // The spare tree, the previous site kept for the next build to start from, is no leftover.
-        .filter(|f| f.starts_with(&format!(".{name}.")) && *f != format!(".{name}.spare"))
+        // The spare tree (the previous site kept for the next build to start
+        // from) and the page cache are no leftovers.
+        .filter(|f| f.starts_with(&format!(".{name}.")) && *f != format!(".{name}.spare") && *f != format!(".{name}.pages"))
         .collect()
 }
 

@@ -119,3 +119,35 @@ fn random_edits_additions_and_removals_give_the_files_of_a_build_from_scratch() 
     }
     assert!(applied >= 6, "{applied} edits applied, {refused} refused");
 }
+
+/// The pages as the last build read them are kept beside the output
+/// (`.public.pages`): a build that changes nothing leaves that file alone,
+/// a change to `site.yaml` checks every page again, and a damaged cache is
+/// read past.
+#[test]
+fn the_page_cache_never_hides_a_change_or_a_problem() {
+    let site = crate::support::SiteTest::new().page("personer", "anna", "name: Anna Holm", "Anna.\n");
+    let cache = site.root().join(".public.pages");
+    site.build().ok();
+    let first = fs::read(&cache).expect("the build leaves a page cache");
+    site.build().ok();
+    assert_eq!(fs::read(&cache).unwrap(), first, "nothing changed, so the cache is the same");
+
+    // The page did not change, but the schema now wants a role it does not have.
+    let yaml = fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let stricter = yaml.replace("role: { type: string, label: Rolle }", "role: { type: string, label: Rolle, required: true }");
+    assert_ne!(yaml, stricter);
+    fs::write(site.root().join("site.yaml"), &stricter).unwrap();
+    let failed = site.build().failed();
+    assert!(failed.stderr.contains("content/personer/anna.md:"), "{}", failed.stderr);
+    assert!(failed.stderr.contains("role"), "{}", failed.stderr);
+    fs::write(site.root().join("site.yaml"), &yaml).unwrap();
+
+    // A damaged cache is read past; an edited page shows its edit.
+    fs::write(&cache, b"ledestjerne pages 1\n\x01\x02").unwrap();
+    fs::write(site.root().join("content/personer/anna.md"), "---\nname: Anna Holm-Berg\n---\nAnna.\n").unwrap();
+    site.build().ok();
+    let html = fs::read_to_string(site.root().join("public/personer/anna/index.html")).unwrap();
+    assert!(html.contains("Anna Holm-Berg"), "{html}");
+    assert!(fs::read(&cache).unwrap().len() > 100, "the cache is written again");
+}
