@@ -28,8 +28,10 @@ fn page_date(config: &Config, page: &crate::content::Page) -> Option<String> {
 /// The page a host shows for a missing address.
 const NOT_FOUND: &str = "404.html";
 
-/// Pages per part of the print page.
-pub const PRINT_PART_PAGES: usize = 1000;
+/// Pages per part of the print page: 3–4 MB of HTML for pages like the
+/// course's, which a browser lays out and prints without trouble, and which
+/// a rebuild after an edit renders again whole.
+pub const PRINT_PART_PAGES: usize = 250;
 
 /// The hub page `h` and the pages that refer to it in a field, in listing order.
 fn hub_members(views: &ViewBuilder<'_>, h: PageIdx) -> Vec<PageIdx> {
