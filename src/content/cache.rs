@@ -64,9 +64,7 @@ impl PageCache {
         if self.entries.get(&page.path).is_some_and(|(h, _)| *h == hash) {
             return Some((hash, None));
         }
-        let mut bytes = Vec::new();
-        ciborium::into_writer(page, &mut bytes).ok()?;
-        Some((hash, Some(bytes)))
+        Some((hash, Some(postcard::to_stdvec(page).ok()?)))
     }
 
     /// The cache of the pages `cached` (path and what [`PageCache::encode`]
@@ -102,7 +100,7 @@ fn hash(file: &SourceFile, text: &str) -> u128 {
 
 /// The cached page `bytes`, with its body from `text`.
 fn decode(bytes: &[u8], file: &SourceFile, text: &str) -> Option<Page> {
-    let mut page: Page = ciborium::from_reader(bytes).ok()?;
+    let mut page: Page = postcard::from_bytes(bytes).ok()?;
     page.body = frontmatter::split(&file.rel_path, text).ok()?.body.into_owned();
     Some(page)
 }

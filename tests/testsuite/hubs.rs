@@ -1,6 +1,7 @@
 //! The map of hubs on the front page and the hub listing: only each hub's
 //! strongest ties, each with its number, labels in full, and the same ties
-//! as a list of links; the hubs in the header behind one disclosure.
+//! as a list of links; the hubs in the header behind one disclosure, or,
+//! when there are more than a menu holds, reached from their listing.
 
 use crate::support::SiteTest;
 
@@ -53,4 +54,22 @@ fn the_hubs_in_the_header_sit_behind_one_disclosure_that_names_the_current_one()
     assert!(page.contains(r#"<details><summary>Aktører<span class="nav-current"> · Aktør B</span></summary>"#), "{page}");
     assert!(page.contains(r#"aria-current="page">Aktør B</a></li>"#), "{page}");
     assert!(run.html("").contains("<details><summary>Aktører</summary>"), "no current hub on the front page");
+}
+
+#[test]
+fn more_hubs_than_a_menu_holds_are_reached_from_their_listing_instead() {
+    let mut site = SiteTest::new();
+    for n in 1..=25 {
+        site = site.page("aktoerer", &format!("aktoer-{n}"), &format!("title: Aktør {n}\nchapter: \"{n}\""), "");
+    }
+    let run = site.build().ok();
+    let page = run.html("aktoerer/aktoer-3/");
+    assert!(!page.contains("nav-actors"), "no menu of 25 hubs on every page: {page}");
+    assert!(page.contains(r#"<a href="/aktoerer/" aria-current="true">Aktører</a>"#), "the listing is linked from the sections: {page}");
+    let listing = run.html("aktoerer/");
+    assert!((1..=25).all(|n| listing.contains(&format!(">Aktør {n}</a>"))), "the listing links every hub: {listing}");
+    // At the limit, the menu is still there.
+    let at_limit = (1..=24)
+        .fold(SiteTest::new(), |site, n| site.page("aktoerer", &format!("aktoer-{n}"), &format!("title: Aktør {n}\nchapter: \"{n}\""), ""));
+    assert!(at_limit.build().ok().html("aktoerer/aktoer-3/").contains("nav-actors"));
 }
