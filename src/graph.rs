@@ -74,8 +74,17 @@ pub struct Replaced {
 impl Graph {
     /// Resolves all references and links of `pages`, reporting broken ones.
     pub fn build(pages: &[Page], config: &Config) -> (Graph, Diagnostics) {
+        Self::build_with(pages, config, Vec::new())
+    }
+
+    /// As [`Graph::build`], taking each page's Markdown scan from `known`
+    /// where it has one (a scan of the same body under the same
+    /// configuration, as the page cache keeps them).
+    pub fn build_with(pages: &[Page], config: &Config, mut known: Vec<Option<Scan>>) -> (Graph, Diagnostics) {
         let allow_html = config.markdown.allow_raw_html;
-        let scans: Vec<Scan> = pages.par_iter().map(|p| markdown::scan(&p.body, allow_html)).collect();
+        known.resize_with(pages.len(), || None);
+        let scans: Vec<Scan> =
+            pages.par_iter().zip(known).map(|(p, known)| known.unwrap_or_else(|| markdown::scan(&p.body, allow_html))).collect();
         let by_id = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.id.clone(), i)).collect();
         let by_path = pages.iter().zip(PageIdx::all(pages.len())).map(|(p, i)| (p.path.clone(), i)).collect();
         let mut graph = Graph { by_id, by_path, by_cite: by_cite(pages), scans, ..Graph::default() };

@@ -1,13 +1,16 @@
 //! The pages of the last build, kept so that a build parses again only the
 //! files that changed. A page whose file has the same bytes (and kind) as
 //! when it was cached, under the same configuration and generator (the
-//! caller's `stamp`), is taken as it was instead of parsing and checking its
-//! front matter again; its body is taken from the file as read. Only pages
-//! that loaded without any diagnostic are cached, so every warning is
-//! reported on every build.
+//! caller's `stamp`), is taken as it was, with the scan of its Markdown,
+//! instead of parsing and checking its front matter and scanning its body
+//! again; its body is taken from the file as read. Only pages that loaded
+//! without any diagnostic are cached, so every problem of a page's own file
+//! is reported on every build (problems its scan holds are reported from
+//! the scan, cached or not).
 
 use super::discover::SourceFile;
 use super::{Page, frontmatter};
+use crate::markdown::Scan;
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -20,10 +23,6 @@ pub struct PageCache {
     stamp: u128,
     entries: HashMap<String, (u128, Vec<u8>)>,
 }
-
-/// What one file contributes to the next cache: nothing, or its hash and
-/// its encoded page (`None`: the one in this cache).
-pub type Cached = Option<(u128, Option<Vec<u8>>)>;
 
 impl PageCache {
     /// The cache in `bytes` if it was made under `stamp`; else an empty one.
@@ -51,33 +50,39 @@ impl PageCache {
         PageCache { stamp, entries: HashMap::new() }
     }
 
-    /// The page of `file`, whose bytes are `text`, if it is cached; with
-    /// what the next cache keeps of it.
-    pub fn take(&self, file: &SourceFile, text: &str) -> (Option<Page>, u128) {
+    /// The page of `file`, whose bytes are `text`, and the scan of its
+    /// body, if they are cached; with the hash the next cache keeps them under.
+    pub fn take(&self, file: &SourceFile, text: &str) -> (Option<(Page, Scan)>, u128) {
         let hash = hash(file, text);
         let page = self.entries.get(&file.rel_path).filter(|(h, _)| *h == hash).and_then(|(_, bytes)| decode(bytes, file, text));
         (page, hash)
     }
 
-    /// `page`, loaded from a file with `hash`, as the next cache keeps it.
-    pub fn encode(&self, hash: u128, page: &Page) -> Cached {
-        if self.entries.get(&page.path).is_some_and(|(h, _)| *h == hash) {
-            return Some((hash, None));
-        }
-        Some((hash, Some(postcard::to_stdvec(page).ok()?)))
-    }
-
-    /// The cache of the pages `cached` (path and what [`PageCache::encode`]
-    /// made), as bytes: [`MAGIC`], the stamp, then for each page its path,
-    /// hash and encoded page, each string of bytes after its length.
-    pub fn to_bytes(&self, cached: Vec<(String, Cached)>) -> Vec<u8> {
+    /// The cache of `pages`, each kept under its hash in `hashes` (`None`:
+    /// not kept) with its scan from `scans`, as bytes: [`MAGIC`], the stamp,
+    /// then for each page its path, hash and encoded page and scan, each
+    /// string of bytes after its length. A page this cache holds under the
+    /// same hash keeps its bytes.
+    pub fn to_bytes(&self, pages: &[Page], hashes: &[Option<u128>], scans: &[Scan]) -> Vec<u8> {
+        use rayon::prelude::*;
+        let encoded: Vec<Option<(u128, Option<Vec<u8>>)>> = (0..pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let (page, hash) = (&pages[i], hashes.get(i).copied().flatten()?);
+                match self.entries.get(&page.path).filter(|(h, _)| *h == hash) {
+                    Some(_) => Some((hash, None)),
+                    None => Some((hash, Some(postcard::to_stdvec(&(page, scans.get(i)?)).ok()?))),
+                }
+            })
+            .collect();
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&self.stamp.to_le_bytes());
-        for (path, (hash, page)) in cached.into_iter().filter_map(|(path, c)| Some((path, c?))) {
-            let Some(page) = page.as_deref().or_else(|| self.entries.get(&path).map(|(_, old)| old.as_slice())) else { continue };
-            put_bytes(&mut bytes, path.as_bytes());
+        for (page, (hash, new)) in pages.iter().zip(encoded).filter_map(|(p, e)| Some((p, e?))) {
+            let old = || self.entries.get(&page.path).map(|(_, old)| old.as_slice());
+            let Some(encoded) = new.as_deref().or_else(old) else { continue };
+            put_bytes(&mut bytes, page.path.as_bytes());
             bytes.extend_from_slice(&hash.to_le_bytes());
-            put_bytes(&mut bytes, page);
+            put_bytes(&mut bytes, encoded);
         }
         bytes
     }
@@ -98,11 +103,11 @@ fn hash(file: &SourceFile, text: &str) -> u128 {
     xxh3_128(text.as_bytes()) ^ file.kind.0 as u128
 }
 
-/// The cached page `bytes`, with its body from `text`.
-fn decode(bytes: &[u8], file: &SourceFile, text: &str) -> Option<Page> {
-    let mut page: Page = postcard::from_bytes(bytes).ok()?;
+/// The cached page and scan `bytes`, the page with its body from `text`.
+fn decode(bytes: &[u8], file: &SourceFile, text: &str) -> Option<(Page, Scan)> {
+    let (mut page, scan): (Page, Scan) = postcard::from_bytes(bytes).ok()?;
     page.body = frontmatter::split(&file.rel_path, text).ok()?.body.into_owned();
-    Some(page)
+    Some((page, scan))
 }
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -150,12 +155,16 @@ mod tests {
         }
     }
 
+    fn scan() -> Scan {
+        crate::markdown::scan("## Overskrift\n\nSe [[y]].\n", false)
+    }
+
     /// A cache holding the page of `content/cases/x.md` with `text`, as bytes.
     fn cached(text: &str, stamp: u128) -> Vec<u8> {
         let cache = PageCache::new(stamp);
         let rel = "content/cases/x.md";
         let (_, hash) = cache.take(&file(rel), text);
-        cache.to_bytes(vec![(rel.to_string(), cache.encode(hash, &page(rel, "Skat")))])
+        cache.to_bytes(&[page(rel, "Skat")], &[Some(hash)], &[scan()])
     }
 
     const TEXT: &str = "---\ntitle: Skat\n---\nBrødtekst.\r\nMere.\n";
@@ -164,9 +173,10 @@ mod tests {
     fn a_file_with_the_same_bytes_gives_its_page_with_the_body_as_read() {
         let cache = PageCache::read(&cached(TEXT, 7), 7);
         assert_eq!(cache.len(), 1);
-        let (page, _) = cache.take(&file("content/cases/x.md"), TEXT);
-        let page = page.expect("taken from the cache");
+        let (taken, _) = cache.take(&file("content/cases/x.md"), TEXT);
+        let (page, taken_scan) = taken.expect("taken from the cache");
         assert_eq!((page.title.as_str(), page.body.as_str(), page.body_line), ("Skat", "Brødtekst.\nMere.\n", 4));
+        assert_eq!((taken_scan.headings, taken_scan.links), (scan().headings, scan().links));
     }
 
     #[test]
@@ -182,12 +192,13 @@ mod tests {
     }
 
     #[test]
-    fn pages_taken_from_the_cache_are_not_encoded_again() {
+    fn pages_taken_from_the_cache_keep_their_bytes_and_pages_not_kept_are_left_out() {
         let bytes = cached(TEXT, 7);
         let cache = PageCache::read(&bytes, 7);
-        let (page, hash) = cache.take(&file("content/cases/x.md"), TEXT);
-        let entry = cache.encode(hash, &page.unwrap());
-        assert_eq!(entry, Some((hash, None)));
-        assert_eq!(cache.to_bytes(vec![("content/cases/x.md".into(), entry)]), bytes);
+        let (taken, hash) = cache.take(&file("content/cases/x.md"), TEXT);
+        let (page, _) = taken.unwrap();
+        // A scan that differs from the cached one is not encoded: the bytes are kept.
+        assert_eq!(cache.to_bytes(std::slice::from_ref(&page), &[Some(hash)], &[Scan::default()]), bytes);
+        assert!(PageCache::read(&cache.to_bytes(&[page], &[None], &[scan()]), 7).is_empty());
     }
 }

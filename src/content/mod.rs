@@ -15,7 +15,8 @@ pub mod validate;
 
 use crate::config::{Config, Kind, KindIdx, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileDiagnostics, Location};
-use cache::{Cached, PageCache};
+use crate::markdown::Scan;
+use cache::PageCache;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -198,56 +199,79 @@ impl Page {
 
 /// Reads every page under `root/content`, validating each against `config`.
 pub fn load(root: &Path, config: &Config) -> (Vec<Page>, Diagnostics) {
-    let (pages, diagnostics, _) = load_cached(root, config, None);
-    (pages, diagnostics)
+    let loaded = load_cached(root, config, None);
+    (loaded.pages, loaded.diagnostics)
 }
 
-/// As [`load`], taking the pages whose files did not change from `cache`;
-/// also returns the cache of this load, as bytes, when given one and this
-/// load's differs from it.
-pub fn load_cached(root: &Path, config: &Config, cache: Option<&PageCache>) -> (Vec<Page>, Diagnostics, Option<Vec<u8>>) {
+/// What [`load_cached`] read.
+pub struct CachedLoad {
+    /// The pages, as [`load`] gives them.
+    pub pages: Vec<Page>,
+    /// The problems, as [`load`] gives them.
+    pub diagnostics: Diagnostics,
+    /// For each page, the hash the next cache keeps it under (`None`: not kept).
+    pub hashes: Vec<Option<u128>>,
+    /// For each page, the scan of its body, when the cache had it.
+    pub scans: Vec<Option<Scan>>,
+    /// Whether every page came from the cache and the cache holds no other:
+    /// the next cache would be the same.
+    pub unchanged: bool,
+}
+
+/// As [`load`], taking the pages whose files did not change, and their
+/// scans, from `cache`.
+pub fn load_cached(root: &Path, config: &Config, cache: Option<&PageCache>) -> CachedLoad {
     let (files, mut diagnostics) = discover::discover(root, config);
     let results: Vec<_> = files.par_iter().map(|file| load_one_cached(file, config, cache)).collect();
-    let mut pages = Vec::with_capacity(results.len());
-    let mut cached = Vec::with_capacity(results.len());
-    let mut all_taken = true;
-    for (page, diags, (taken, entry)) in results {
+    let mut out = CachedLoad {
+        pages: Vec::with_capacity(results.len()),
+        diagnostics: Diagnostics::new(),
+        hashes: Vec::with_capacity(results.len()),
+        scans: Vec::with_capacity(results.len()),
+        unchanged: true,
+    };
+    for (page, diags, hash, scan) in results {
         diagnostics.extend(diags);
-        all_taken &= taken;
+        out.unchanged &= scan.is_some();
         if let Some(page) = page {
-            cached.push((page.path.clone(), entry));
-            pages.push(page);
+            out.pages.push(page);
+            out.hashes.push(hash);
+            out.scans.push(scan);
         }
     }
-    diagnostics.extend(discover::check_collisions(&pages));
-    let unchanged = all_taken && cache.is_some_and(|cache| cache.len() == cached.len());
-    (pages, diagnostics, cache.filter(|_| !unchanged).map(|cache| cache.to_bytes(cached)))
+    out.unchanged &= cache.is_some_and(|cache| cache.len() == out.pages.len());
+    diagnostics.extend(discover::check_collisions(&out.pages));
+    out.diagnostics = diagnostics;
+    out
 }
 
-/// [`load_one`], taking the page from `cache` when its file did not change;
-/// also returns whether it was taken, and what the next cache keeps of it.
-fn load_one_cached(file: &discover::SourceFile, config: &Config, cache: Option<&PageCache>) -> (Option<Page>, Diagnostics, (bool, Cached)) {
+/// [`load_one`], taking the page and its scan from `cache` when its file
+/// did not change; also returns the hash the next cache keeps it under.
+fn load_one_cached(
+    file: &discover::SourceFile,
+    config: &Config,
+    cache: Option<&PageCache>,
+) -> (Option<Page>, Diagnostics, Option<u128>, Option<Scan>) {
     let Some(cache) = cache else {
         let (page, diagnostics) = load_one(file, config);
-        return (page, diagnostics, (false, None));
+        return (page, diagnostics, None, None);
     };
     let text = match discover::read_text(file) {
         Ok(text) => text,
         Err(d) => {
             let mut diagnostics = Diagnostics::new();
             diagnostics.push(d);
-            return (None, diagnostics, (false, None));
+            return (None, diagnostics, None, None);
         }
     };
-    let (hit, hash) = cache.take(file, &text);
-    if let Some(page) = hit {
-        let entry = cache.encode(hash, &page);
-        return (Some(page), Diagnostics::new(), (true, entry));
+    let (taken, hash) = cache.take(file, &text);
+    if let Some((page, scan)) = taken {
+        return (Some(page), Diagnostics::new(), Some(hash), Some(scan));
     }
     let mut diagnostics = Diagnostics::new();
     let page = parse_page(file, &text, config, &mut diagnostics);
-    let entry = page.as_ref().filter(|_| diagnostics.is_empty()).and_then(|page| cache.encode(hash, page));
-    (page, FileDiagnostics::from((file.rel_path.as_str(), diagnostics)).finish(), (false, entry))
+    let hash = diagnostics.is_empty().then_some(hash);
+    (page, FileDiagnostics::from((file.rel_path.as_str(), diagnostics)).finish(), hash, None)
 }
 
 /// Reads and validates one discovered file.

@@ -13,7 +13,7 @@ use super::{LinkTarget, OutLink, Resolver};
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 /// One cited entry of a citation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct CiteItem {
     /// The entry's key in the bibliography.
     pub key: String,
@@ -24,7 +24,7 @@ pub struct CiteItem {
 }
 
 /// A bracketed citation of one or more entries.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Citation {
     /// The cited entries in the order written.
     pub items: Vec<CiteItem>,

@@ -19,7 +19,7 @@ pub const MAX_MARKUP: usize = 200_000;
 pub const MAX_ELEMENTS: usize = 1_000_000;
 
 /// Which cap a body is over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Cost {
     /// More than [`MAX_LINES`] lines.
     Lines(usize),

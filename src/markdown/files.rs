@@ -11,7 +11,7 @@ use super::Scan;
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 /// A link or image to a file of the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileRef {
     /// The path as written, without `?query` or `#fragment`, percent-decoded.
     pub path: String,
@@ -22,7 +22,7 @@ pub struct FileRef {
 }
 
 /// An image and whether it has alt text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImageRef {
     /// Byte offset of the image in the source.
     pub offset: usize,

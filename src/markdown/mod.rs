@@ -36,7 +36,7 @@ pub fn options() -> Options {
 }
 
 /// A heading of a page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -47,7 +47,7 @@ pub struct Heading {
 }
 
 /// Where a link points.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LinkTarget {
     /// `[[id]]` or `[[id#anchor]]`.
     Page {
@@ -74,7 +74,7 @@ pub enum LinkTarget {
 }
 
 /// One outgoing link and the byte offset where it is written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutLink {
     /// The target.
     pub target: LinkTarget,
@@ -83,7 +83,7 @@ pub struct OutLink {
 }
 
 /// Something in the Markdown that is not allowed, and where it is written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Byte offset in the source.
     pub offset: usize,
@@ -92,7 +92,7 @@ pub struct Problem {
 }
 
 /// The kinds of content a page may not contain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Misuse {
     /// A link or image with a scheme other than [`ALLOWED_SCHEMES`] (`javascript:`).
     Scheme(String),
@@ -132,7 +132,7 @@ impl Misuse {
 }
 
 /// What [`scan`] finds in a body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Scan {
     /// Headings in order.
     pub headings: Vec<Heading>,

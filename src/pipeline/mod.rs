@@ -113,10 +113,12 @@ pub fn load_with(options: &Options, cache: Option<&[u8]>) -> Result<(Loaded, Opt
     config.portable |= options.portable;
     crate::timing::phase("read site.yaml");
     let cache = cache.map(|bytes| content::cache::PageCache::read(bytes, fingerprint::load_stamp(options)));
-    let (pages, mut diagnostics, cache) = content::load_cached(&options.root, &config, cache.as_ref());
+    let loaded = content::load_cached(&options.root, &config, cache.as_ref());
+    let (pages, mut diagnostics) = (loaded.pages, loaded.diagnostics);
     crate::timing::phase("read and check the pages");
-    let (graph, graph_diagnostics) = Graph::build(&pages, &config);
+    let (graph, graph_diagnostics) = Graph::build_with(&pages, &config, loaded.scans);
     crate::timing::phase("link the pages");
+    let cache = cache.filter(|_| !loaded.unchanged).map(|cache| cache.to_bytes(&pages, &loaded.hashes, &graph.scans));
     diagnostics.extend(graph_diagnostics);
     let (pages, graph) = if diagnostics.has_errors() { (pages, graph) } else { leave_out_drafts(pages, graph, &config) };
     let (bibliography, cite_diagnostics) = cite::load(&options.root, &config);

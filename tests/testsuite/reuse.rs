@@ -150,4 +150,13 @@ fn the_page_cache_never_hides_a_change_or_a_problem() {
     let html = fs::read_to_string(site.root().join("public/personer/anna/index.html")).unwrap();
     assert!(html.contains("Anna Holm-Berg"), "{html}");
     assert!(fs::read(&cache).unwrap().len() > 100, "the cache is written again");
+
+    // A problem in a body stops every build until it is fixed; a failed build leaves the cache as it was.
+    fs::write(site.root().join("content/personer/anna.md"), "---\nname: Anna\n---\n[klik](javascript:alert(1))\n").unwrap();
+    let before = fs::read(&cache).unwrap();
+    for _ in 0..2 {
+        let failed = site.build().failed();
+        assert!(failed.stderr.contains("content/personer/anna.md:4:1") && failed.stderr.contains("javascript"), "{}", failed.stderr);
+    }
+    assert_eq!(fs::read(&cache).unwrap(), before);
 }
