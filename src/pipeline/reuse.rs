@@ -155,14 +155,25 @@ pub fn build_reusing(options: &Options, previous: &Previous<'_>, search: bool, s
             }
             sink(file);
         };
-        let mut failures = listings(&reuse, writer, &fps, sink);
-        failures.extend(writer.extras(sink));
-        failures.extend(print(&reuse, writer, &fps, &noting));
-        crate::timing::phase("listings, special pages and print pages");
         let render = pages_to_render(&reuse, &site, &fps);
         let reused = render.iter().filter(|r| !r.load(Ordering::Relaxed)).count();
-        let indexed = if search { index(&reuse, writer, &fps, &render, &noting, &mut failures) } else { Ok(None) };
-        crate::timing::phase("search index");
+        // Pagefind indexes a bundle on one thread: the listings and print
+        // pages are rendered beside it.
+        let ((mut failures, indexed), others) = rayon::join(
+            || {
+                let mut failures = Vec::new();
+                let indexed = if search { index(&reuse, writer, &fps, &render, &noting, &mut failures) } else { Ok(None) };
+                (failures, indexed)
+            },
+            || {
+                let mut failures = listings(&reuse, writer, &fps, sink);
+                failures.extend(writer.extras(sink));
+                failures.extend(print(&reuse, writer, &fps, &noting));
+                failures
+            },
+        );
+        failures.extend(others);
+        crate::timing::phase("search index, listings, special pages and print pages");
         let rest: Vec<PageIdx> = PageIdx::all(render.len()).filter(|i| render[i.0].load(Ordering::Relaxed)).collect();
         failures.extend(writer.pages(&rest, &noting, &|_, _| ()).1);
         crate::timing::phase("pages");
