@@ -28,7 +28,13 @@ impl PageCache {
     /// The cache in `bytes` if it was made under `stamp`; else an empty one.
     pub fn read(bytes: &[u8], stamp: u128) -> PageCache {
         let empty = PageCache { stamp, entries: HashMap::new() };
-        let Some(mut rest) = bytes.strip_prefix(MAGIC) else { return empty };
+        // The last 16 bytes are the hash of the rest: a cache written only in
+        // part (the build was killed while writing it) is not read.
+        let Some((body, sum)) = bytes.split_at_checked(bytes.len().saturating_sub(16)) else { return empty };
+        if sum.len() != 16 || xxh3_128(body).to_le_bytes() != sum {
+            return empty;
+        }
+        let Some(mut rest) = body.strip_prefix(MAGIC) else { return empty };
         if take_u128(&mut rest) != Some(stamp) {
             return empty;
         }
@@ -61,8 +67,8 @@ impl PageCache {
     /// The cache of `pages`, each kept under its hash in `hashes` (`None`:
     /// not kept) with its scan from `scans`, as bytes: [`MAGIC`], the stamp,
     /// then for each page its path, hash and encoded page and scan, each
-    /// string of bytes after its length. A page this cache holds under the
-    /// same hash keeps its bytes.
+    /// string of bytes after its length, and last the hash of all that. A
+    /// page this cache holds under the same hash keeps its bytes.
     pub fn to_bytes(&self, pages: &[Page], hashes: &[Option<u128>], scans: &[Scan]) -> Vec<u8> {
         use rayon::prelude::*;
         let encoded: Vec<Option<(u128, Option<Vec<u8>>)>> = (0..pages.len())
@@ -84,6 +90,8 @@ impl PageCache {
             bytes.extend_from_slice(&hash.to_le_bytes());
             put_bytes(&mut bytes, encoded);
         }
+        let sum = xxh3_128(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
         bytes
     }
 
@@ -188,6 +196,9 @@ mod tests {
         assert!(cache.take(&other_kind, TEXT).0.is_none());
         assert!(PageCache::read(&bytes, 8).is_empty(), "another configuration or generator");
         assert!(PageCache::read(&bytes[..bytes.len() - 3], 7).is_empty(), "a cut-off cache");
+        let mut torn = bytes.clone();
+        torn[MAGIC.len() + 20] ^= 1;
+        assert!(PageCache::read(&torn, 7).is_empty(), "a cache written in part over an older one");
         assert!(PageCache::read(b"something else", 7).is_empty());
     }
 

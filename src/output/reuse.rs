@@ -48,13 +48,16 @@ pub fn read_page_cache(out: &Path) -> Option<Vec<u8>> {
     fs::read(beside(out, "pages")).ok()
 }
 
-/// Leaves `bytes` as the page cache beside the output folder `out`,
-/// replacing the old one in one step.
+/// Leaves `bytes` as the page cache beside the output folder `out`. It is
+/// written over the old cache in place rather than replacing it: on a disk
+/// that trims blocks as they are freed, deleting 10 MB costs more than
+/// writing them. A cache written only in part fails its checksum, and the
+/// next build reads past it ([`crate::content::cache`]).
 pub fn write_page_cache(out: &Path, bytes: &[u8]) -> io::Result<()> {
-    let path = beside(out, "pages");
-    let tmp = path.with_extension("pages-new");
-    fs::write(&tmp, bytes)?;
-    fs::rename(tmp, path)
+    use std::io::Write as _;
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(beside(out, "pages"))?;
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)
 }
 
 /// The file or folder `.<name>.<what>` beside the output folder `out`.
