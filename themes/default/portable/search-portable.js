@@ -8,7 +8,11 @@
 (function () {
   "use strict";
 
-  function lower(s) { return String(s).normalize("NFC").toLocaleLowerCase("da"); }
+  // Lower case in the page's own language (Turkish and Lithuanian differ from the default).
+  var lang = (function () {
+    try { var l = document.documentElement.lang || undefined; "a".toLocaleLowerCase(l); return l; } catch (e) { return undefined; }
+  })();
+  function lower(s) { return String(s).normalize("NFC").toLocaleLowerCase(lang); }
 
   function escapeHtml(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
