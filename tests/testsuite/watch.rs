@@ -48,7 +48,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 #[test]
-fn a_git_checkout_of_300_pages_is_one_or_two_rebuilds() {
+fn a_git_checkout_of_300_pages_is_a_few_rebuilds_not_hundreds() {
     let site = Site::new();
     let root = site.root();
     git(&root, &["init", "-q", "-b", "hoved"]);
@@ -74,7 +74,9 @@ fn a_git_checkout_of_300_pages_is_one_or_two_rebuilds() {
         server.wait_for_page(&format!("/noter/side-{i:03}/"), "Fra grenen anden.");
     }
     let rebuilds = server.settle(&site);
-    assert!((1..=2).contains(&rebuilds), "{rebuilds} rebuilds for one checkout:\n{}", server.log());
+    // One or two on an idle machine; a third when git's writes straddle the
+    // quiet period on a busy one. Without coalescing it would be hundreds.
+    assert!((1..=3).contains(&rebuilds), "{rebuilds} rebuilds for one checkout:\n{}", server.log());
     for i in 0..300 {
         let page = server.get(&format!("/noter/side-{i:03}/"));
         assert!(page.body.contains("Fra grenen anden."), "side-{i:03} is stale");
