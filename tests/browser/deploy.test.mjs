@@ -3,7 +3,8 @@
 // by a plain static server — every link, anchor, picture, stylesheet and
 // script resolves, search finds pages, and the 404 page finds the site — and
 // a portable build read from a folder with file://, where links and search
-// work without a server.
+// work without a server. An English site made by `init` is served under
+// /docs/ and read from a folder the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -53,7 +54,8 @@ async function crawl(start, load, isInternal) {
       if (!raw || raw.startsWith('mailto:')) continue;
       const target = new URL(raw, url);
       if (!isInternal(target)) {
-        if (target.protocol === 'http:' && target.hostname === '127.0.0.1') broken.push(`${url}: ${raw} leaves the site`);
+        // An address of the test server outside the prefix: a link that escapes the site's folder.
+        if (target.origin === new URL(start).origin) broken.push(`${url}: ${raw} leaves the site`);
         continue;
       }
       const file = target.href.split('#')[0];
@@ -147,5 +149,44 @@ test('a portable build read from a folder: links reach every kind of page, and s
   await page.waitForSelector('#search-results li.search-result a');
   await page.click('#search-results li.search-result a');
   await page.waitForURL(`${root}begreber/samskabelse/index.html`);
+  await page.close();
+});
+
+test('an English site made by init, served under /docs/ and read from a folder: links resolve and search finds its article', async () => {
+  const site = path.join(tempDir('ledestjerne-en-'), 'site');
+  const init = spawnSync(bin, ['init', '--language', 'en', site], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`init failed:\n${init.stderr}`);
+  const article = 'articles/hello-world/';
+  const server = await serveStatic(buildSite(site), '/docs/');
+  const page = await browser.newPage();
+  try {
+    const load = async (url) => {
+      const r = await fetch(url);
+      return { status: r.status, type: r.headers.get('content-type') || '', body: await r.text() };
+    };
+    const served = await crawl(server.url, load, (u) => u.origin === new URL(server.url).origin && u.pathname.startsWith('/docs/'));
+    assert.deepEqual(served.broken, []);
+    assert.ok(served.pages.some((u) => u.endsWith(`/docs/${article}`)), `the article is reached: ${served.pages}`);
+    await page.goto(`${server.url}search/?q=wikilinks`);
+    await page.waitForSelector('#search-results li.search-result a', { timeout: 15000 });
+    assert.equal(await page.$eval('#search-results li.search-result a', (a) => new URL(a.href).pathname), `/docs/${article}`);
+  } finally {
+    await server.close();
+  }
+
+  const folder = path.join(tempDir('ledestjerne-en-portable-'), 'public');
+  const built = spawnSync(bin, ['--root', site, 'build', '--portable', '--output', folder], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`portable build failed:\n${built.stderr}`);
+  const root = pathToFileURL(folder + path.sep).href;
+  const read = async (url) => {
+    const p = decodeURIComponent(new URL(url).pathname);
+    if (!fs.existsSync(p) || fs.statSync(p).isDirectory()) return { status: 404, type: '', body: '' };
+    return p.endsWith('.html') ? { status: 200, type: 'text/html', body: fs.readFileSync(p, 'utf8') } : { status: 200, type: 'other', body: '' };
+  };
+  const portable = await crawl(`${root}index.html`, read, (u) => u.protocol === 'file:' && u.href.startsWith(root));
+  assert.deepEqual(portable.broken, []);
+  await page.goto(`${root}search/index.html?q=wikilinks`);
+  await page.waitForSelector('#search-results li.search-result a', { timeout: 15000 });
+  assert.equal(await page.$eval('#search-results li.search-result a', (a) => a.href), `${root}${article}index.html`);
   await page.close();
 });
