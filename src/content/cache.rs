@@ -51,11 +51,6 @@ impl PageCache {
         PageCache { stamp, entries }
     }
 
-    /// An empty cache for pages loaded under `stamp`.
-    pub fn new(stamp: u128) -> PageCache {
-        PageCache { stamp, entries: HashMap::new() }
-    }
-
     /// The page of `file`, whose bytes are `text`, and the scan of its
     /// body, if they are cached; with the hash the next cache keeps them under.
     pub fn take(&self, file: &SourceFile, text: &str) -> (Option<(Page, Scan)>, u128) {
@@ -169,7 +164,7 @@ mod tests {
 
     /// A cache holding the page of `content/cases/x.md` with `text`, as bytes.
     fn cached(text: &str, stamp: u128) -> Vec<u8> {
-        let cache = PageCache::new(stamp);
+        let cache = PageCache::read(&[], stamp);
         let rel = "content/cases/x.md";
         let (_, hash) = cache.take(&file(rel), text);
         cache.to_bytes(&[page(rel, "Skat")], &[Some(hash)], &[scan()])

@@ -32,8 +32,13 @@ impl Lock {
 
 /// The temporary folder `.<name>.<tag>-<pid>` beside `out`.
 pub fn sibling(out: &Path, tag: &str) -> PathBuf {
+    beside(out, &format!("{tag}-{}", std::process::id()))
+}
+
+/// The file or folder `.<name>.<what>` beside the output folder `out`.
+pub fn beside(out: &Path, what: &str) -> PathBuf {
     let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+    out.with_file_name(format!(".{name}.{what}"))
 }
 
 /// Whether `dir` is a temporary folder of a build that is no longer running.

@@ -109,7 +109,12 @@ pub fn unlisted(dir: &Path) -> io::Result<Vec<String>> {
     if !dir.join(MARKER).is_file() {
         return Ok(Vec::new());
     }
-    let mut found = unlisted_in(dir, "", &read(dir))?;
+    unlisted_by(dir, &read(dir))
+}
+
+/// The entries of `dir` that `manifest` does not list, sorted.
+fn unlisted_by(dir: &Path, manifest: &Manifest) -> io::Result<Vec<String>> {
+    let mut found = unlisted_in(dir, "", manifest)?;
     found.sort();
     Ok(found)
 }
@@ -156,34 +161,7 @@ impl Kept {
 /// Moves the files of the old site `old` that `manifest` does not list into
 /// the new site `new`.
 pub fn carry_over(old: &Path, new: &Path, manifest: &Manifest) -> io::Result<Kept> {
-    let mut kept = Kept::default();
-    carry_folder(old, new, "", manifest, &mut kept)?;
-    Ok(kept)
-}
-
-fn carry_folder(old: &Path, new: &Path, prefix: &str, manifest: &Manifest, kept: &mut Kept) -> io::Result<()> {
-    for entry in fs::read_dir(old.join(prefix))? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let rel = format!("{prefix}{}", name.to_string_lossy());
-        if prefix.is_empty() && (name == MARKER || name == STAGING) {
-            continue;
-        }
-        let is_dir = entry.file_type()?.is_dir();
-        if is_dir && manifest.holds_written(&rel) {
-            carry_folder(old, new, &format!("{rel}/"), manifest, kept)?;
-        } else if !manifest.written(&rel) {
-            let target = new.join(prefix).join(&name);
-            if target.symlink_metadata().is_ok() {
-                kept.replaced.push(rel);
-            } else {
-                fs::create_dir_all(new.join(prefix))?;
-                fs::rename(entry.path(), target)?;
-                kept.moved.push(rel);
-            }
-        }
-    }
-    Ok(())
+    carry_listed(old, new, &unlisted_by(old, manifest)?)
 }
 
 /// Moves the entries `unlisted` (as [`unlisted`] found them in the output

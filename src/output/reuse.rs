@@ -23,7 +23,7 @@
 //! [`Staging::keep`]. A file the build renders again anyway is compared
 //! with the old one and linked when the bytes are the same.
 
-use super::leftovers::STAGING;
+use super::leftovers::{STAGING, beside};
 use super::{MARKER, OutputError, Staging, safe_join};
 use std::fs;
 use std::io;
@@ -58,12 +58,6 @@ pub fn write_page_cache(out: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(beside(out, "pages"))?;
     file.write_all(bytes)?;
     file.set_len(bytes.len() as u64)
-}
-
-/// The file or folder `.<name>.<what>` beside the output folder `out`.
-fn beside(out: &Path, what: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{what}"))
 }
 
 /// Files of the new site that are the output folder's, not linked into the
