@@ -60,12 +60,19 @@ fn course() -> Course {
     course
 }
 
+/// The course built into its own `public/` and, from scratch, into a
+/// `site` folder of the returned temporary folder.
+fn built_course() -> (Course, tempfile::TempDir, std::path::PathBuf) {
+    let course = course();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scratch = dir.path().join("site");
+    build_both(&course, &scratch, "the first build").expect("the course builds");
+    (course, dir, scratch)
+}
+
 #[test]
 fn an_unchanged_site_and_a_body_edit_reuse_every_other_page() {
-    let course = course();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let scratch = scratch.path().join("site");
-    build_both(&course, &scratch, "the first build").expect("the course builds");
+    let (course, _dir, scratch) = built_course();
     let pages = course.files.len();
     let again = build_both(&course, &scratch, "building again").expect("builds again");
     assert!(again.contains(&format!("reused {pages} of {pages} pages and 5 of 5 search bundles")), "{again}");
@@ -77,10 +84,7 @@ fn an_unchanged_site_and_a_body_edit_reuse_every_other_page() {
 
 #[test]
 fn random_edits_additions_and_removals_give_the_files_of_a_build_from_scratch() {
-    let course = course();
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let scratch = scratch.path().join("site");
-    build_both(&course, &scratch, "the first build").expect("the course builds");
+    let (course, _dir, scratch) = built_course();
     let added = "content/begreber/helt-nyt-begreb.md";
     let mut rng = Rng(0x2e05_e0f0_0b1d_7a11);
     let (mut applied, mut refused) = (0, 0);
