@@ -67,6 +67,11 @@ impl SharedPrintViews {
     fn get<'s>(&'s self, i: PageIdx, own: &'s Option<PrintView>) -> &'s PrintView {
         self.views[i.0].as_ref().or(own.as_ref()).expect("a print view is shared or the caller's")
     }
+
+    /// The print views of `members`, all of them shared (the members of a hub).
+    fn of_members(&self, members: &[PageIdx]) -> Vec<&PrintView> {
+        members.iter().filter_map(|i| self.views[i.0].as_ref()).collect()
+    }
 }
 
 /// Renders the views of one site through its templates.
@@ -293,8 +298,7 @@ impl<'a> Writer<'a> {
         hubs.par_iter()
             .filter_map(|(h, members)| {
                 let h = *h;
-                let own: Vec<Option<PrintView>> = members.iter().map(|&i| shared.own(i, self.views)).collect();
-                let pages: Vec<&PrintView> = members.iter().zip(&own).map(|(&i, own)| shared.get(i, own)).collect();
+                let pages = shared.of_members(members);
                 let path = format!("{}index.html", hub_print_path(views.ui_strings(), &views.pages()[h].url));
                 let rendered = self.templates.render_print(&PrintContext { pages: &pages, parts: &[], hub: Some(views.link(h)) }, &path);
                 rendered.map(|html| sink(self.html(path, html))).err()
